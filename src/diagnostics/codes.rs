@@ -1,0 +1,290 @@
+//! The registry of diagnostic codes. Codes are stable and never reused:
+//! `E1xx` input and syntax, `E2xx` semantic errors, `W3xx` lints.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($variant:ident => $title:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => stringify!($variant),)* }
+            }
+
+            /// A few words naming the problem, used in tables and as a fallback label.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    E100 => "syntax error",
+    E101 => "file is not valid UTF-8",
+    E102 => "file too large",
+    E103 => "nesting too deep",
+    E104 => "invalid escape in a text",
+    E201 => "undefined name",
+    E202 => "import cannot be read",
+    E203 => "duplicate definition",
+    E204 => "percentage out of range",
+    E205 => "duration must be positive",
+    E206 => "invalid clock time or interval",
+    E207 => "invalid date",
+    E208 => "unknown time zone",
+    E209 => "dates out of order",
+    E210 => "signed without a signature date",
+    E211 => "review cadence longer than the term",
+    E212 => "wrong kind of value",
+    E213 => "business days on a round-the-clock objective",
+    E214 => "credit tiers overlap",
+    E215 => "gap between credit tiers",
+    E216 => "credits do not grow as the level falls",
+    E217 => "credit over 100% without a cap",
+    E218 => "response target longer than resolution target",
+    E219 => "override of an objective the service does not have",
+    E220 => "import cycle",
+    E221 => "extends cycle",
+    E222 => "required item missing",
+    E223 => "invalid version",
+    E224 => "item not allowed here",
+    E225 => "unknown choice",
+    E226 => "malformed value",
+}
+
+/// The documentation of a code, in the fixed shape that `slac explain` prints.
+pub struct CodeDocs {
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub instead: &'static str,
+}
+
+impl Code {
+    pub fn default_severity(self) -> Severity {
+        Severity::Error
+    }
+
+    pub fn parse(text: &str) -> Option<Code> {
+        let upper = text.trim().to_ascii_uppercase();
+        Code::ALL.iter().copied().find(|c| c.as_str() == upper)
+    }
+
+    pub fn docs(self) -> CodeDocs {
+        let (what, why, example, instead) = match self {
+            Code::E100 => (
+                "The file does not follow the grammar of the .sla language at the marked place.",
+                "slac cannot know what was meant, so nothing after this point in the file is checked.",
+                "agreement hosting \"Hosting\" {\n  version 1.0.0\n  term 2026-01-01 to\n}",
+                "agreement hosting \"Hosting\" {\n  version 1.0.0\n  term 2026-01-01 to 2026-12-31\n}",
+            ),
+            Code::E101 => (
+                "The file contains bytes that are not valid UTF-8.",
+                "Specs are text that people review; an encoding error usually means the file was saved in another encoding or is not a spec at all.",
+                "clause scope \"Caf\\xE9 printers\"   (saved as Latin-1)",
+                "Save the file as UTF-8.",
+            ),
+            Code::E102 => (
+                "The file is larger than slac accepts (16 MiB).",
+                "A spec that large is almost certainly generated or not a spec; refusing it keeps slac fast and its memory bounded.",
+                "a 50 MB file",
+                "Split the agreements into several files and `import` them.",
+            ),
+            Code::E103 => (
+                "Braces are nested deeper than the language ever needs (64 levels).",
+                "The deepest construct of the language nests five levels; deeper input is malformed, and refusing it early keeps the parser from exhausting its stack.",
+                "{{{{{{{{ ... }}}}}}}}",
+                "Close each block before opening the next one.",
+            ),
+            Code::E104 => (
+                "A text contains a backslash escape that the language does not know.",
+                "Only `\\\"`, `\\\\`, `\\n` and `\\t` are escapes; anything else is most likely a typo.",
+                "clause scope \"C:\\printers\"",
+                "clause scope \"C:\\\\printers\"",
+            ),
+            Code::E201 => (
+                "A name refers to a calendar, priority, service, objective, site or agreement that is not defined where it is used.",
+                "A reference that points nowhere means an objective is measured against nothing, or a credit protects nothing.",
+                "response P1 within 4h during ofice",
+                "response P1 within 4h during office   # the calendar defined with `calendar office`",
+            ),
+            Code::E202 => (
+                "An `import` names a file that does not exist, is a directory or cannot be read.",
+                "The agreements in that file are needed to resolve the names this file uses.",
+                "import \"corprate.sla\"",
+                "import \"corporate.sla\"   # a path relative to the importing file",
+            ),
+            Code::E203 => (
+                "The same name or single-valued item is defined twice in one scope.",
+                "Two definitions leave it unclear which one the contract means.",
+                "calendar office \"Office\" { ... }\ncalendar office \"Office hours\" { ... }",
+                "Give each definition its own name, or remove one of them.",
+            ),
+            Code::E204 => (
+                "A percentage lies outside (0, 100], or a percentile outside (0, 100).",
+                "A target of 0% or 120% cannot be met or missed in any meaningful way.",
+                "availability 199.5% per calendar month",
+                "availability 99.5% per calendar month",
+            ),
+            Code::E205 => (
+                "A duration is zero or negative.",
+                "A response within 0 hours or a notice of -3 days cannot be honoured.",
+                "response P1 within 0h",
+                "response P1 within 4h",
+            ),
+            Code::E206 => (
+                "A clock time is not a time of day (hours 00-24, minutes 00-59, 24:00 only as an end), or an interval ends before it starts or overlaps another one on the same day.",
+                "Business hours that cannot exist make every business-time objective meaningless.",
+                "mon-fri 17:00-08:00",
+                "mon-fri 08:00-17:00   # an interval ends after it starts; use 00:00-24:00 for a whole day",
+            ),
+            Code::E207 => (
+                "A date is not a real calendar date in the form YYYY-MM-DD.",
+                "An impossible date in a contract cannot be enforced.",
+                "holiday 2026-02-30 \"Founders' day\"",
+                "holiday 2026-02-27 \"Founders' day\"",
+            ),
+            Code::E208 => (
+                "A calendar or maintenance window names a time zone that is not in the IANA time zone database.",
+                "Business hours are local times; without a real zone they cannot be placed on a timeline.",
+                "timezone Asia/Hanoi",
+                "timezone Asia/Ho_Chi_Minh",
+            ),
+            Code::E209 => (
+                "Dates are in the wrong order: a term that ends before it takes effect, or a holiday range whose last day comes before its first.",
+                "The agreement would never be in force, or the holiday would cover no day.",
+                "term 2026-12-31 to 2026-01-01",
+                "term 2026-01-01 to 2026-12-31",
+            ),
+            Code::E210 => (
+                "The agreement's status is `signed` but the status gives no signature date.",
+                "The date of signature decides when the commitments bind; a signed contract without it cannot be audited.",
+                "status signed",
+                "status signed 2026-01-10",
+            ),
+            Code::E211 => (
+                "The review cadence is longer than the agreement's term, so no review would ever happen.",
+                "A review schedule that never falls due gives the customer no chance to renegotiate.",
+                "term 2026-01-01 to 2026-06-30\nreview every 12 months",
+                "term 2026-01-01 to 2026-06-30\nreview every 3 months",
+            ),
+            Code::E212 => (
+                "A value has the wrong kind of unit for its place: a duration where a percentage belongs, a percentage where a duration belongs, or a plain number where a unit is needed.",
+                "`availability 4h` or `response P1 within 95%` have no meaning; the unit is what makes a number a commitment.",
+                "availability 4h per calendar month",
+                "availability 99.9% per calendar month",
+            ),
+            Code::E213 => (
+                "A target is given in business days on an objective measured around the clock.",
+                "A business day is a day on which a business-hours calendar is open; around the clock there is no such calendar to count with.",
+                "resolution P2 within 2 business days",
+                "resolution P2 within 2 business days during office   # or: within 48h",
+            ),
+            Code::E214 => (
+                "Two credit tiers cover the same service level, so a measured level would owe two different credits.",
+                "Overlapping tiers are how contracts end up in disputes over which credit applies.",
+                "from 99.0% below 99.9%: 10% of monthly fee\nfrom 98.0% below 99.5%: 25% of monthly fee",
+                "from 99.0% below 99.9%: 10% of monthly fee\nfrom 98.0% below 99.0%: 25% of monthly fee",
+            ),
+            Code::E215 => (
+                "Credit tiers leave a band of service levels in no tier: the next tier does not start where the previous one ends.",
+                "A level inside the gap (for example exactly 99.0%) would owe nothing although it is worse than a level that owes a credit.",
+                "from 99.0% below 99.9%: 10% of monthly fee\nbelow 98.9%: 25% of monthly fee",
+                "from 99.0% below 99.9%: 10% of monthly fee\nbelow 99.0%: 25% of monthly fee",
+            ),
+            Code::E216 => (
+                "A lower service level owes a smaller or equal credit than a higher one.",
+                "Credits must grow as the service gets worse, or the provider gains by failing harder.",
+                "from 99.0% below 99.9%: 25% of monthly fee\nbelow 99.0%: 10% of monthly fee",
+                "from 99.0% below 99.9%: 10% of monthly fee\nbelow 99.0%: 25% of monthly fee",
+            ),
+            Code::E217 => (
+                "A credit or penalty exceeds 100% of the fee and the policy states no cap.",
+                "Paying back more than the fee is unusual enough that the contract must say how far it goes.",
+                "below 95%: 150% of monthly fee",
+                "below 95%: 150% of monthly fee\ncap 150% of monthly fee",
+            ),
+            Code::E218 => (
+                "A priority's response target is longer than its resolution target, so the issue must be resolved before anyone has to respond.",
+                "The two targets contradict each other; usually one of them has a typo.",
+                "response P1 within 8h\nresolution P1 within 4h",
+                "response P1 within 1h\nresolution P1 within 4h",
+            ),
+            Code::E219 => (
+                "A site, region, pricing tier or extending agreement overrides an objective that the service does not have.",
+                "An override changes an existing commitment; one that matches nothing is most likely a misspelt priority or a missing base objective.",
+                "service printing { response P1 within 4h\n  site rural { response P2 within 8h } }",
+                "service printing { response P1 within 4h\n  site rural { response P1 within 8h } }",
+            ),
+            Code::E220 => (
+                "Files import each other in a cycle.",
+                "A cycle has no first file, so the order in which terms apply is undefined.",
+                "# a.sla\nimport \"b.sla\"\n# b.sla\nimport \"a.sla\"",
+                "Move the shared terms into a third file that both import.",
+            ),
+            Code::E221 => (
+                "Agreements extend each other in a cycle.",
+                "Inheritance must have a root (the corporate-level agreement) from which terms flow down.",
+                "agreement a \"A\" { extends b }\nagreement b \"B\" { extends a }",
+                "agreement corporate \"Corporate\" { level corporate }\nagreement a \"A\" { extends corporate }",
+            ),
+            Code::E222 => (
+                "An agreement, objective or block lacks an item it must have.",
+                "A contract without a version, term or parties, or an availability target without a window, cannot be checked or enforced.",
+                "agreement hosting \"Hosting\" { kind customer }",
+                "agreement hosting \"Hosting\" {\n  kind customer\n  version 1.0.0\n  status draft\n  provider \"Example Cloud\"\n  customer \"ACME\"\n  term 2026-01-01 open-ended\n}",
+            ),
+            Code::E223 => (
+                "The agreement's version is not a semantic version (MAJOR.MINOR.PATCH).",
+                "Versions are compared to tell a breaking change of the contract from a compatible one.",
+                "version 1.2",
+                "version 1.2.0",
+            ),
+            Code::E224 => (
+                "An item appears where it has no meaning: `supports` in a customer SLA, an error-budget warning on an objective without an error budget, a level that ranks above the agreement it extends.",
+                "The item would be silently ignored, and what the author meant would not happen.",
+                "kind customer\nsupports other-sla",
+                "kind internal\nsupports other-sla",
+            ),
+            Code::E225 => (
+                "A word that must be one of a fixed set of choices is not one of them.",
+                "The kind, level and status of an agreement and the source of an indicator decide how everything else is read.",
+                "kind external",
+                "kind customer   # or internal, underpinning",
+            ),
+            Code::E226 => (
+                "A value is malformed: an e-mail address, a Prometheus selector, or a currency code.",
+                "These values end up in contracts and monitoring configs, where a malformed one breaks a tool far from the spec.",
+                "contact \"Lan\" <lan.example.com>",
+                "contact \"Lan\" <lan@example.com>",
+            ),
+        };
+        CodeDocs {
+            what,
+            why,
+            example,
+            instead,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_parse_back_and_are_unique() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert_eq!(Code::parse(&code.as_str().to_lowercase()), Some(*code));
+        }
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+}

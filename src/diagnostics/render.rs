@@ -1,0 +1,178 @@
+//! Renderers for diagnostics: human (codespan-reporting), short (one line each, for hooks) and
+//! JSON (for tools). Each takes the same `Diagnostic` list.
+
+use std::io::{self, IsTerminal, Write};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::{self, termcolor};
+use serde_json::{json, Value};
+
+use super::{Diagnostic, Label, Severity};
+use crate::source::SourceMap;
+
+/// Version of the JSON shape written by `--format json`; bumped on any incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    /// Colour when stderr is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorMode {
+    fn choice(self) -> termcolor::ColorChoice {
+        match self {
+            ColorMode::Always => termcolor::ColorChoice::Always,
+            ColorMode::Never => termcolor::ColorChoice::Never,
+            ColorMode::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                if !no_color && io::stderr().is_terminal() {
+                    termcolor::ColorChoice::Auto
+                } else {
+                    termcolor::ColorChoice::Never
+                }
+            }
+        }
+    }
+}
+
+fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+    let severity = match diagnostic.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let primary = cs::Label::primary(
+        diagnostic.primary.file,
+        diagnostic.primary.span.start..diagnostic.primary.span.end,
+    )
+    .with_message(&diagnostic.primary.message);
+    let mut labels = vec![primary];
+    labels.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|l| cs::Label::secondary(l.file, l.span.start..l.span.end).with_message(&l.message)),
+    );
+    let mut notes: Vec<String> = diagnostic.notes.iter().map(|n| format!("note: {n}")).collect();
+    if let Some(help) = &diagnostic.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// Renders diagnostics as a compiler does, with source snippets, to a plain string (no colour).
+pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let config = term::Config::default();
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        // Rendering can only fail for a span outside its file, which would be a slac bug; the
+        // short form still tells the user what is wrong.
+        if term::emit_to_string(&mut out, &config, sources, &to_codespan(diagnostic)).is_err() {
+            out.push_str(&short_line(sources, diagnostic));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Renders diagnostics for people to stderr, coloured only where `mode` allows.
+pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], mode: ColorMode) -> io::Result<()> {
+    let stream = termcolor::StandardStream::stderr(mode.choice());
+    let mut lock = stream.lock();
+    let config = term::Config::default();
+    for diagnostic in diagnostics {
+        if term::emit_to_write_style(&mut lock, &config, sources, &to_codespan(diagnostic)).is_err() {
+            writeln!(lock, "{}", short_line(sources, diagnostic))?;
+        }
+    }
+    Ok(())
+}
+
+fn short_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+    let (line, column) = sources.line_column(diagnostic.primary.file, diagnostic.primary.span.start);
+    format!(
+        "{}:{}:{}: {}[{}]: {}",
+        sources.name(diagnostic.primary.file),
+        line,
+        column,
+        diagnostic.severity.as_str(),
+        diagnostic.code.as_str(),
+        diagnostic.message
+    )
+}
+
+/// One line per diagnostic: `file:line:col: error[CODE]: message`.
+pub fn render_short(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| short_line(sources, d) + "\n")
+        .collect()
+}
+
+fn span_json(sources: &SourceMap, label: &Label) -> Value {
+    let (line, column) = sources.line_column(label.file, label.span.start);
+    let (end_line, end_column) = sources.line_column(label.file, label.span.end);
+    json!({
+        "start": label.span.start,
+        "end": label.span.end,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+    })
+}
+
+/// The machine-readable form: a versioned object with every diagnostic and a summary.
+pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checked: usize) -> String {
+    let items: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let related: Vec<Value> = d
+                .secondary
+                .iter()
+                .map(|l| {
+                    json!({
+                        "file": sources.name(l.file),
+                        "span": span_json(sources, l),
+                        "message": l.message,
+                    })
+                })
+                .collect();
+            json!({
+                "code": d.code.as_str(),
+                "title": d.code.title(),
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "file": sources.name(d.primary.file),
+                "span": span_json(sources, &d.primary),
+                "label": d.primary.message,
+                "related": related,
+                "notes": d.notes,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let document = json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "diagnostics": items,
+        "summary": {
+            "files": files_checked,
+            "errors": errors,
+            "warnings": warnings,
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

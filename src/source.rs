@@ -1,0 +1,240 @@
+//! The files of one run: their names, their text, and the limits applied when reading them.
+//!
+//! Line and column numbers are computed here, once, through codespan-reporting's `Files`.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use codespan_reporting::files::{self, Files, SimpleFile};
+
+use crate::diagnostics::{Code, Diagnostic, Span};
+
+pub type FileId = usize;
+
+/// The largest file slac reads (16 MiB); larger ones get `E102`.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SimpleFile<String, String>>,
+    paths: Vec<PathBuf>,
+}
+
+/// Why a path could not be read at all (as opposed to read with a diagnostic).
+#[derive(Debug)]
+pub enum ReadError {
+    NotFound,
+    IsDirectory,
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::IsDirectory => f.write_str("it is a directory"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds text under a display name; used for files read elsewhere and for tests.
+    pub fn add(&mut self, name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> FileId {
+        self.files.push(SimpleFile::new(name.into(), text));
+        self.paths.push(path.into());
+        self.files.len() - 1
+    }
+
+    /// Reads a file, applying the size limit and the UTF-8 check. A file that is too large or
+    /// not UTF-8 is still added (so diagnostics can point into it) and its diagnostic returned.
+    pub fn load(&mut self, path: &Path) -> Result<(FileId, Option<Diagnostic>), ReadError> {
+        let name = display_path(path);
+        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ReadError::NotFound,
+            _ => ReadError::Io(e),
+        })?;
+        let metadata = file.metadata().map_err(ReadError::Io)?;
+        if metadata.is_dir() {
+            return Err(ReadError::IsDirectory);
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| match e.raw_os_error() {
+                // EISDIR: some platforms only say so on read.
+                Some(21) => ReadError::IsDirectory,
+                _ => ReadError::Io(e),
+            })?;
+        Ok(self.add_bytes(name, path.to_path_buf(), bytes))
+    }
+
+    /// Adds raw bytes, checking size and encoding.
+    pub fn add_bytes(&mut self, name: String, path: PathBuf, bytes: Vec<u8>) -> (FileId, Option<Diagnostic>) {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            let id = self.add(name, path, String::new());
+            let diagnostic = Diagnostic::error(
+                Code::E102,
+                id,
+                Span::new(0, 0),
+                format!("file is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
+            )
+            .label("file too large")
+            .help("split the agreements into several files and `import` them");
+            return (id, Some(diagnostic));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => (self.add(name, path, text), None),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                let bad = error.as_bytes()[offset];
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                let id = self.add(name, path, text);
+                // The lossy text holds U+FFFD (3 bytes) where the first bad byte was.
+                let diagnostic = Diagnostic::error(
+                    Code::E101,
+                    id,
+                    Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
+                    format!("file is not valid UTF-8: byte 0x{bad:02X} at offset {offset}"),
+                )
+                .label("not UTF-8")
+                .help("save the file as UTF-8");
+                (id, Some(diagnostic))
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = FileId> {
+        0..self.files.len()
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.files
+            .get(id)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        self.paths.get(id).map(PathBuf::as_path).unwrap_or(Path::new(""))
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        self.files.get(id).map(|f| f.source().as_str()).unwrap_or("")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, id: FileId, offset: usize) -> (usize, usize) {
+        match self.location(id, offset) {
+            Ok(location) => (location.line_number, location.column_number),
+            Err(_) => (1, 1),
+        }
+    }
+}
+
+impl<'a> Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        self.files
+            .get(id)
+            .map(|f| f.name().as_str())
+            .ok_or(files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        self.files
+            .get(id)
+            .map(|f| f.source().as_str())
+            .ok_or(files::Error::FileMissing)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
+        self.files
+            .get(id)
+            .ok_or(files::Error::FileMissing)?
+            .line_index((), byte_index)
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, files::Error> {
+        self.files
+            .get(id)
+            .ok_or(files::Error::FileMissing)?
+            .line_range((), line_index)
+    }
+}
+
+/// A path as users wrote it, without `./` noise, with `/` separators on every platform so that
+/// output is the same on every machine.
+pub fn display_path(path: &Path) -> String {
+    let normal = normalize(path);
+    let parts: Vec<String> = normal
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    if normal.has_root() && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined.replace("//", "/")
+    }
+}
+
+/// Removes `.` and folds `dir/..` lexically (without touching the file system).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_normal = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_display_without_noise() {
+        assert_eq!(display_path(Path::new("./a/./b/../c.sla")), "a/c.sla");
+        assert_eq!(display_path(Path::new("../x.sla")), "../x.sla");
+        assert_eq!(display_path(Path::new("/tmp/x.sla")), "/tmp/x.sla");
+    }
+
+    #[test]
+    fn non_utf8_points_at_the_first_bad_byte() {
+        let mut map = SourceMap::new();
+        let (id, diagnostic) = map.add_bytes("x.sla".into(), "x.sla".into(), b"ab\xFFcd".to_vec());
+        let diagnostic = diagnostic.unwrap_or_else(|| unreachable!());
+        assert_eq!(diagnostic.code, Code::E101);
+        assert_eq!(diagnostic.primary.span.start, 2);
+        assert_eq!(map.line_column(id, 2), (1, 3));
+    }
+}

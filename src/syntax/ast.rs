@@ -1,0 +1,457 @@
+//! The owned syntax tree of one `.sla` file: what was written, where, with no meaning checked.
+//!
+//! Every node carries the byte span it came from, so later stages can point at it.
+
+use crate::diagnostics::Span;
+
+/// A value with the span it was written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+pub type Ident = Spanned<String>;
+/// A quoted text after escapes and line folding.
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    pub imports: Vec<Import>,
+    pub agreements: Vec<Agreement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub path: Text,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub id: Ident,
+    pub title: Text,
+    /// The header `agreement ID "TITLE"`, where "missing item" errors point.
+    pub header: Span,
+    pub items: Vec<AgreementItem>,
+}
+
+#[derive(Debug, Clone)]
+pub enum AgreementItem {
+    Kind(Ident),
+    Level(Ident),
+    Extends(Ident),
+    Supports(Reference),
+    Version(Spanned<String>),
+    Status(Status),
+    Party(Party),
+    Term(Term),
+    Review(Review),
+    Revision(Text),
+    Clause(Clause),
+    Obligation(Obligation),
+    Calendar(Calendar),
+    Priority(Priority),
+    Maintenance(Maintenance),
+    Service(Service),
+    Credits(Credits),
+    Penalty(Penalty),
+    Tier(Tier),
+}
+
+impl AgreementItem {
+    /// The span of the whole statement, for "first defined here" labels.
+    pub fn span(&self) -> Span {
+        match self {
+            AgreementItem::Kind(v) | AgreementItem::Level(v) | AgreementItem::Extends(v) => v.span,
+            AgreementItem::Supports(r) => r.span,
+            AgreementItem::Version(v) => v.span,
+            AgreementItem::Status(s) => s.span,
+            AgreementItem::Party(p) => p.span,
+            AgreementItem::Term(t) => t.span,
+            AgreementItem::Review(r) => r.span,
+            AgreementItem::Revision(t) => t.span,
+            AgreementItem::Clause(c) => c.span,
+            AgreementItem::Obligation(o) => o.span,
+            AgreementItem::Calendar(c) => c.span,
+            AgreementItem::Priority(p) => p.span,
+            AgreementItem::Maintenance(m) => m.span,
+            AgreementItem::Service(s) => s.span,
+            AgreementItem::Credits(c) => c.span,
+            AgreementItem::Penalty(p) => p.span,
+            AgreementItem::Tier(t) => t.span,
+        }
+    }
+}
+
+/// A dotted name such as `hosting.availability` or `acme-sla.hosting`.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub parts: Vec<String>,
+    pub span: Span,
+}
+
+impl Reference {
+    pub fn dotted(&self) -> String {
+        self.parts.join(".")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub state: Ident,
+    pub date: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyRole {
+    Provider,
+    Customer,
+}
+
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub role: PartyRole,
+    pub name: Text,
+    pub contacts: Vec<Contact>,
+    pub signatories: Vec<Signatory>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub name: Text,
+    pub email: Option<Spanned<String>>,
+    pub role: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signatory {
+    pub name: Text,
+    pub title: Option<Text>,
+    pub signed: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub effective: Spanned<String>,
+    /// `None` for an open-ended term.
+    pub end: Option<Spanned<String>>,
+    pub notice: Option<Quantity>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub every: Quantity,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Clause {
+    pub id: Ident,
+    pub text: Text,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Obligation {
+    pub party: PartyRole,
+    pub text: Text,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub timezones: Vec<Spanned<String>>,
+    pub always_open: Vec<Span>,
+    pub hours: Vec<WeeklyHours>,
+    pub holidays: Vec<Holiday>,
+    pub span: Span,
+}
+
+/// `mon-fri 08:00-12:00, 13:00-17:00`
+#[derive(Debug, Clone)]
+pub struct WeeklyHours {
+    pub days: Vec<DayRange>,
+    pub intervals: Vec<Interval>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum DayRange {
+    /// A single day or a range such as `mon-fri`, as weekday numbers from Monday = 0.
+    Days {
+        first: u8,
+        last: u8,
+        span: Span,
+    },
+    Daily(Span),
+    Weekdays(Span),
+    Weekends(Span),
+}
+
+#[derive(Debug, Clone)]
+pub struct Interval {
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Holiday {
+    pub first: Spanned<String>,
+    pub last: Option<Spanned<String>>,
+    pub name: Text,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Priority {
+    pub id: Ident,
+    pub name: Text,
+    pub description: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub timezones: Vec<Spanned<String>>,
+    pub hours: Vec<WeeklyHours>,
+    pub notices: Vec<Quantity>,
+    pub applies_to: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub descriptions: Vec<Text>,
+    pub depends_on: Vec<Reference>,
+    pub supports: Vec<Reference>,
+    pub objectives: Vec<Objective>,
+    pub sites: Vec<Site>,
+    pub warnings: Vec<BudgetWarning>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteKind {
+    Site,
+    Region,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub kind: SiteKind,
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub locations: Vec<Text>,
+    pub objectives: Vec<Objective>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub kind: ObjectiveKind,
+    pub window: Option<Window>,
+    pub during: Option<MeasuredDuring>,
+    pub indicators: Vec<Indicator>,
+    pub measured_by: Vec<Text>,
+    pub warnings: Vec<BudgetWarning>,
+    /// The keyword that opens the objective, where labels about the objective as a whole point.
+    pub keyword: Span,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ObjectiveKind {
+    Availability {
+        target: Quantity,
+    },
+    Latency {
+        percentile: Spanned<String>,
+        threshold: Quantity,
+    },
+    ErrorRate {
+        max: Quantity,
+    },
+    Throughput {
+        min: Quantity,
+        noun: Option<Ident>,
+        per: RateUnit,
+    },
+    Response {
+        priority: Ident,
+        within: Quantity,
+        attainment: Option<Quantity>,
+    },
+    Resolution {
+        priority: Ident,
+        within: Quantity,
+        attainment: Option<Quantity>,
+    },
+    Outcome {
+        id: Ident,
+        title: Text,
+        /// `None` when the block has no `target` line; the target's own window and calendar
+        /// are stored on the objective.
+        target: Option<Quantity>,
+        extra_targets: Vec<Span>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateUnit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+}
+
+#[derive(Debug, Clone)]
+pub enum Window {
+    CalendarMonth(Span),
+    CalendarQuarter(Span),
+    CalendarYear(Span),
+    Rolling(Quantity, Span),
+}
+
+impl Window {
+    pub fn span(&self) -> Span {
+        match self {
+            Window::CalendarMonth(s) | Window::CalendarQuarter(s) | Window::CalendarYear(s) => *s,
+            Window::Rolling(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum MeasuredDuring {
+    Calendar(Ident),
+    AroundTheClock(Span),
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub source: Ident,
+    pub fields: Vec<(Ident, Text)>,
+    pub span: Span,
+}
+
+/// `warn when 75% of error budget spent`
+#[derive(Debug, Clone)]
+pub struct BudgetWarning {
+    pub spent: Quantity,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Credits {
+    pub objective: Reference,
+    pub window: Option<Window>,
+    pub tiers: Vec<CreditTier>,
+    pub caps: Vec<Amount>,
+    pub claims: Vec<Quantity>,
+    pub span: Span,
+}
+
+/// `from 98.0% below 99.5%: 5% of monthly fee`: `from` is inclusive, `below` exclusive.
+#[derive(Debug, Clone)]
+pub struct CreditTier {
+    pub from: Option<Quantity>,
+    pub below: Quantity,
+    pub credit: Amount,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Amount {
+    pub value: Quantity,
+    pub basis: Option<Spanned<FeeBasis>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeBasis {
+    Monthly,
+    Quarterly,
+    Annual,
+}
+
+#[derive(Debug, Clone)]
+pub struct Penalty {
+    pub objective: Reference,
+    pub rates: Vec<Amount>,
+    pub caps: Vec<Amount>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub prices: Vec<Price>,
+    pub services: Vec<TierService>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PricePeriod {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone)]
+pub struct Price {
+    pub amount: Quantity,
+    pub period: PricePeriod,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TierService {
+    pub service: Ident,
+    pub objectives: Vec<Objective>,
+    pub span: Span,
+}
+
+/// A number with an optional unit, as written: `99.5%`, `4h`, `2 business days`, `1200 EUR`.
+#[derive(Debug, Clone)]
+pub struct Quantity {
+    /// The number's text, exactly as written (parsed to a decimal by semantic analysis).
+    pub number: String,
+    pub unit: Unit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    None,
+    Percent,
+    Milliseconds,
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+    BusinessDays,
+    Currency(String),
+}

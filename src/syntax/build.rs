@@ -1,0 +1,1048 @@
+//! Converts pest pairs into the owned AST at once (pairs borrow the input and are not `Send`).
+//!
+//! The grammar guarantees the shape of each pair, so missing children only arise from a
+//! grammar change; they fall back to empty values rather than panicking.
+
+use pest::iterators::Pair;
+
+use super::ast::*;
+use super::Rule;
+use crate::diagnostics::{Code, Diagnostic, Span};
+use crate::source::FileId;
+
+struct Builder {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) fn file(file_id: FileId, root: Pair<'_, Rule>) -> (File, Vec<Diagnostic>) {
+    let mut builder = Builder {
+        file: file_id,
+        diagnostics: Vec::new(),
+    };
+    let mut file = File::default();
+    for pair in root.into_inner() {
+        match pair.as_rule() {
+            Rule::import => {
+                let span = span(&pair);
+                let path = builder.first_text(pair);
+                file.imports.push(Import { path, span });
+            }
+            Rule::agreement => file.agreements.push(builder.agreement(pair)),
+            _ => {}
+        }
+    }
+    (file, builder.diagnostics)
+}
+
+fn span(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
+    Spanned::new(pair.as_str().to_string(), span(pair))
+}
+
+fn first_of(pair: Pair<'_, Rule>, rule: Rule) -> Option<Pair<'_, Rule>> {
+    pair.into_inner().find(|p| p.as_rule() == rule)
+}
+
+fn empty_at(span: Span) -> Spanned<String> {
+    Spanned::new(String::new(), Span::new(span.end, span.end))
+}
+
+impl<T: Default> Default for Spanned<T> {
+    fn default() -> Self {
+        Spanned::new(T::default(), Span::default())
+    }
+}
+
+impl Builder {
+    fn ident_in(&self, pair: Pair<'_, Rule>) -> Ident {
+        let s = span(&pair);
+        first_of(pair, Rule::ident)
+            .map(|p| spanned(&p))
+            .unwrap_or_else(|| empty_at(s))
+    }
+
+    fn first_text(&mut self, pair: Pair<'_, Rule>) -> Text {
+        let s = span(&pair);
+        match first_of(pair, Rule::string) {
+            Some(p) => self.text(p),
+            None => empty_at(s),
+        }
+    }
+
+    /// A quoted text: line breaks inside are folded (lines joined by a space, a blank line
+    /// starts a new paragraph), then escapes are applied.
+    fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
+        let whole = span(&pair);
+        let Some(body) = pair.into_inner().next() else {
+            return Spanned::new(String::new(), whole);
+        };
+        let raw = body.as_str();
+        let start = body.as_span().start();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, '"')) => out.push('"'),
+                    Some((_, '\\')) => out.push('\\'),
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, 't')) => out.push('\t'),
+                    Some((j, other)) => {
+                        let at = Span::new(start + i, start + j + other.len_utf8());
+                        self.diagnostics.push(
+                            Diagnostic::error(Code::E104, self.file, at, format!("unknown escape `\\{other}` in a text"))
+                                .label("unknown escape")
+                                .help("write `\\\\` for a backslash; the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
+                        );
+                        out.push(other);
+                    }
+                    None => out.push('\\'),
+                },
+                '\n' | '\r' => {
+                    // Fold the line break and the indentation of the next line.
+                    let mut newlines = usize::from(c == '\n');
+                    while let Some((_, next)) = chars.peek() {
+                        if next.is_whitespace() {
+                            newlines += usize::from(*next == '\n');
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    while out.ends_with([' ', '\t']) {
+                        out.pop();
+                    }
+                    out.push_str(if newlines >= 2 { "\n\n" } else { " " });
+                }
+                _ => out.push(c),
+            }
+        }
+        Spanned::new(out.trim().to_string(), whole)
+    }
+
+    fn agreement(&mut self, pair: Pair<'_, Rule>) -> Agreement {
+        let mut id = Ident::default();
+        let mut title = Text::default();
+        let mut header_end = 0;
+        let whole = span(&pair);
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => {
+                    header_end = span(&p).end;
+                    id = spanned(&p);
+                }
+                Rule::string => {
+                    header_end = span(&p).end;
+                    title = self.text(p);
+                }
+                Rule::agreement_item => {
+                    if let Some(inner) = p.into_inner().next() {
+                        if let Some(item) = self.agreement_item(inner) {
+                            items.push(item);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Agreement {
+            id,
+            title,
+            header: Span::new(whole.start, header_end.max(whole.start)),
+            items,
+        }
+    }
+
+    fn agreement_item(&mut self, p: Pair<'_, Rule>) -> Option<AgreementItem> {
+        let item = match p.as_rule() {
+            Rule::kind_decl => AgreementItem::Kind(self.ident_in(p)),
+            Rule::level_decl => AgreementItem::Level(self.ident_in(p)),
+            Rule::extends_decl => AgreementItem::Extends(self.ident_in(p)),
+            Rule::supports_decl => AgreementItem::Supports(self.reference_in(p)),
+            Rule::version_decl => {
+                let s = span(&p);
+                AgreementItem::Version(
+                    first_of(p, Rule::version)
+                        .map(|v| spanned(&v))
+                        .unwrap_or_else(|| empty_at(s)),
+                )
+            }
+            Rule::status_decl => {
+                let s = span(&p);
+                let mut state = empty_at(s);
+                let mut date = None;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::ident => state = spanned(&c),
+                        Rule::date => date = Some(spanned(&c)),
+                        _ => {}
+                    }
+                }
+                AgreementItem::Status(Status { state, date, span: s })
+            }
+            Rule::party => AgreementItem::Party(self.party(p)),
+            Rule::term_decl => AgreementItem::Term(self.term(p)),
+            Rule::review_decl => {
+                let s = span(&p);
+                let every = self.quantity_in(p, Rule::duration);
+                AgreementItem::Review(Review { every, span: s })
+            }
+            Rule::revision_decl => AgreementItem::Revision(self.first_text(p)),
+            Rule::clause => {
+                let s = span(&p);
+                let mut id = empty_at(s);
+                let mut text = empty_at(s);
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::ident => id = spanned(&c),
+                        Rule::string => text = self.text(c),
+                        _ => {}
+                    }
+                }
+                AgreementItem::Clause(Clause { id, text, span: s })
+            }
+            Rule::obligation => {
+                let s = span(&p);
+                let mut party = PartyRole::Provider;
+                let mut text = empty_at(s);
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::party_role => party = party_role(&c),
+                        Rule::string => text = self.text(c),
+                        _ => {}
+                    }
+                }
+                AgreementItem::Obligation(Obligation { party, text, span: s })
+            }
+            Rule::calendar => AgreementItem::Calendar(self.calendar(p)),
+            Rule::priority => {
+                let s = span(&p);
+                let mut id = empty_at(s);
+                let mut strings = Vec::new();
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::ident => id = spanned(&c),
+                        Rule::string => strings.push(self.text(c)),
+                        _ => {}
+                    }
+                }
+                let mut strings = strings.into_iter();
+                let name = strings.next().unwrap_or_else(|| empty_at(s));
+                AgreementItem::Priority(Priority {
+                    id,
+                    name,
+                    description: strings.next(),
+                    span: s,
+                })
+            }
+            Rule::maintenance => AgreementItem::Maintenance(self.maintenance(p)),
+            Rule::service => AgreementItem::Service(self.service(p)),
+            Rule::credits => AgreementItem::Credits(self.credits(p)),
+            Rule::penalty => AgreementItem::Penalty(self.penalty(p)),
+            Rule::tier => AgreementItem::Tier(self.tier(p)),
+            _ => return None,
+        };
+        Some(item)
+    }
+
+    fn reference_in(&self, p: Pair<'_, Rule>) -> Reference {
+        let s = span(&p);
+        match first_of(p, Rule::reference) {
+            Some(r) => reference(&r),
+            None => Reference {
+                parts: Vec::new(),
+                span: s,
+            },
+        }
+    }
+
+    fn party(&mut self, p: Pair<'_, Rule>) -> Party {
+        let s = span(&p);
+        let mut party = Party {
+            role: PartyRole::Provider,
+            name: empty_at(s),
+            contacts: Vec::new(),
+            signatories: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::party_role => party.role = party_role(&c),
+                Rule::string => party.name = self.text(c),
+                Rule::party_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::contact => party.contacts.push(self.contact(item)),
+                            Rule::signatory => party.signatories.push(self.signatory(item)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        party
+    }
+
+    fn contact(&mut self, p: Pair<'_, Rule>) -> Contact {
+        let s = span(&p);
+        let mut strings = Vec::new();
+        let mut email = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::string => strings.push(self.text(c)),
+                Rule::email => {
+                    let raw = c.as_str();
+                    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+                    email = Some(Spanned::new(inner.to_string(), span(&c)));
+                }
+                _ => {}
+            }
+        }
+        let mut strings = strings.into_iter();
+        Contact {
+            name: strings.next().unwrap_or_else(|| empty_at(s)),
+            email,
+            role: strings.next(),
+            span: s,
+        }
+    }
+
+    fn signatory(&mut self, p: Pair<'_, Rule>) -> Signatory {
+        let s = span(&p);
+        let mut strings = Vec::new();
+        let mut signed = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::string => strings.push(self.text(c)),
+                Rule::date => signed = Some(spanned(&c)),
+                _ => {}
+            }
+        }
+        let mut strings = strings.into_iter();
+        Signatory {
+            name: strings.next().unwrap_or_else(|| empty_at(s)),
+            title: strings.next(),
+            signed,
+            span: s,
+        }
+    }
+
+    fn term(&mut self, p: Pair<'_, Rule>) -> Term {
+        let s = span(&p);
+        let mut term = Term {
+            effective: empty_at(s),
+            end: None,
+            notice: None,
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::date => term.effective = spanned(&c),
+                Rule::term_end => term.end = first_of(c, Rule::date).map(|d| spanned(&d)),
+                Rule::duration => term.notice = Some(self.quantity(c)),
+                _ => {}
+            }
+        }
+        term
+    }
+
+    fn calendar(&mut self, p: Pair<'_, Rule>) -> Calendar {
+        let s = span(&p);
+        let mut calendar = Calendar {
+            id: empty_at(s),
+            title: None,
+            timezones: Vec::new(),
+            always_open: Vec::new(),
+            hours: Vec::new(),
+            holidays: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => calendar.id = spanned(&c),
+                Rule::string => calendar.title = Some(self.text(c)),
+                Rule::calendar_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::timezone_decl => calendar.timezones.push(timezone(item)),
+                            Rule::always_open => calendar.always_open.push(span(&item)),
+                            Rule::weekly_hours => calendar.hours.push(weekly_hours(item)),
+                            Rule::holiday => calendar.holidays.push(self.holiday(item)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        calendar
+    }
+
+    fn holiday(&mut self, p: Pair<'_, Rule>) -> Holiday {
+        let s = span(&p);
+        let mut dates = Vec::new();
+        let mut name = empty_at(s);
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::date => dates.push(spanned(&c)),
+                Rule::string => name = self.text(c),
+                _ => {}
+            }
+        }
+        let mut dates = dates.into_iter();
+        Holiday {
+            first: dates.next().unwrap_or_else(|| empty_at(s)),
+            last: dates.next(),
+            name,
+            span: s,
+        }
+    }
+
+    fn maintenance(&mut self, p: Pair<'_, Rule>) -> Maintenance {
+        let s = span(&p);
+        let mut window = Maintenance {
+            id: empty_at(s),
+            title: None,
+            timezones: Vec::new(),
+            hours: Vec::new(),
+            notices: Vec::new(),
+            applies_to: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => window.id = spanned(&c),
+                Rule::string => window.title = Some(self.text(c)),
+                Rule::maintenance_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::timezone_decl => window.timezones.push(timezone(item)),
+                            Rule::weekly_hours => window.hours.push(weekly_hours(item)),
+                            Rule::notice_decl => window.notices.push(self.quantity_in(item, Rule::duration)),
+                            Rule::applies_decl => window.applies_to.extend(
+                                item.into_inner()
+                                    .filter(|i| i.as_rule() == Rule::ident)
+                                    .map(|i| spanned(&i)),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        window
+    }
+
+    fn service(&mut self, p: Pair<'_, Rule>) -> Service {
+        let s = span(&p);
+        let mut service = Service {
+            id: empty_at(s),
+            title: None,
+            descriptions: Vec::new(),
+            depends_on: Vec::new(),
+            supports: Vec::new(),
+            objectives: Vec::new(),
+            sites: Vec::new(),
+            warnings: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => service.id = spanned(&c),
+                Rule::string => service.title = Some(self.text(c)),
+                Rule::service_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::description_decl => service.descriptions.push(self.first_text(item)),
+                            Rule::depends_decl => service.depends_on.extend(
+                                item.into_inner()
+                                    .filter(|r| r.as_rule() == Rule::reference)
+                                    .map(|r| reference(&r)),
+                            ),
+                            Rule::supports_decl => service.supports.push(self.reference_in(item)),
+                            Rule::objective => service.objectives.extend(self.objective(item)),
+                            Rule::site => service.sites.push(self.site(item)),
+                            Rule::warn_decl => service.warnings.push(self.warning(item)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        service
+    }
+
+    fn site(&mut self, p: Pair<'_, Rule>) -> Site {
+        let s = span(&p);
+        let mut site = Site {
+            kind: SiteKind::Site,
+            id: empty_at(s),
+            title: None,
+            locations: Vec::new(),
+            objectives: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::site_kind if c.as_str() == "region" => site.kind = SiteKind::Region,
+                Rule::ident => site.id = spanned(&c),
+                Rule::string => site.title = Some(self.text(c)),
+                Rule::site_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::location_decl => site.locations.push(self.first_text(item)),
+                            Rule::objective => site.objectives.extend(self.objective(item)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        site
+    }
+
+    fn warning(&mut self, p: Pair<'_, Rule>) -> BudgetWarning {
+        let s = span(&p);
+        BudgetWarning {
+            spent: self.quantity_in(p, Rule::target),
+            span: s,
+        }
+    }
+
+    /// An `objective` pair wraps exactly one objective of a given kind.
+    fn objective(&mut self, p: Pair<'_, Rule>) -> Option<Objective> {
+        let inner = p.into_inner().next()?;
+        let s = span(&inner);
+        let rule = inner.as_rule();
+        let mut objective = Objective {
+            kind: ObjectiveKind::ErrorRate {
+                max: empty_quantity(s),
+            },
+            window: None,
+            during: None,
+            indicators: Vec::new(),
+            measured_by: Vec::new(),
+            warnings: Vec::new(),
+            keyword: s,
+            span: s,
+        };
+        let mut quantities: Vec<(Rule, Quantity)> = Vec::new();
+        let mut idents: Vec<Ident> = Vec::new();
+        let mut strings: Vec<Text> = Vec::new();
+        let mut percentile = None;
+        let mut noun = None;
+        let mut per = RateUnit::Second;
+        let mut attainment = None;
+        let mut keyword_set = false;
+        let mut outcome_target = None;
+        let mut extra_targets = Vec::new();
+        for c in inner.into_inner() {
+            let c_rule = c.as_rule();
+            if !keyword_set && format!("{c_rule:?}").starts_with("kw_") {
+                objective.keyword = span(&c);
+                keyword_set = true;
+            }
+            match c_rule {
+                Rule::target | Rule::duration | Rule::count => {
+                    let q = self.quantity(c);
+                    quantities.push((c_rule, q));
+                }
+                Rule::ident => idents.push(spanned(&c)),
+                Rule::string => strings.push(self.text(c)),
+                Rule::percentile => percentile = Some(spanned(&c)),
+                Rule::noun => noun = Some(spanned(&c)),
+                Rule::rate_unit => {
+                    per = match c.as_str() {
+                        "minute" => RateUnit::Minute,
+                        "hour" => RateUnit::Hour,
+                        "day" => RateUnit::Day,
+                        _ => RateUnit::Second,
+                    }
+                }
+                Rule::attainment => attainment = Some(self.quantity_in(c, Rule::target)),
+                Rule::window => objective.window = Some(self.window(c)),
+                Rule::measured_during => objective.during = Some(measured_during(c)),
+                Rule::objective_item | Rule::outcome_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::indicator => objective.indicators.push(self.indicator(item)),
+                            Rule::measured_by => objective.measured_by.push(self.first_text(item)),
+                            Rule::warn_decl => objective.warnings.push(self.warning(item)),
+                            Rule::outcome_target => {
+                                if outcome_target.is_some() {
+                                    extra_targets.push(span(&item));
+                                    continue;
+                                }
+                                for t in item.into_inner() {
+                                    match t.as_rule() {
+                                        Rule::target => outcome_target = Some(self.quantity(t)),
+                                        Rule::window => objective.window = Some(self.window(t)),
+                                        Rule::measured_during => objective.during = Some(measured_during(t)),
+                                        _ => {}
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut quantities = quantities.into_iter().map(|(_, q)| q);
+        let mut first_quantity = || quantities.next().unwrap_or_else(|| empty_quantity(s));
+        let first_ident = idents.into_iter().next().unwrap_or_else(|| empty_at(s));
+        objective.kind = match rule {
+            Rule::availability => ObjectiveKind::Availability {
+                target: first_quantity(),
+            },
+            Rule::latency => ObjectiveKind::Latency {
+                percentile: percentile.unwrap_or_else(|| empty_at(s)),
+                threshold: first_quantity(),
+            },
+            Rule::error_rate => ObjectiveKind::ErrorRate {
+                max: first_quantity(),
+            },
+            Rule::throughput => ObjectiveKind::Throughput {
+                min: first_quantity(),
+                noun,
+                per,
+            },
+            Rule::response => ObjectiveKind::Response {
+                priority: first_ident,
+                within: first_quantity(),
+                attainment,
+            },
+            Rule::resolution => ObjectiveKind::Resolution {
+                priority: first_ident,
+                within: first_quantity(),
+                attainment,
+            },
+            Rule::outcome => ObjectiveKind::Outcome {
+                id: first_ident,
+                title: strings.into_iter().next().unwrap_or_else(|| empty_at(s)),
+                target: outcome_target,
+                extra_targets,
+            },
+            _ => return None,
+        };
+        Some(objective)
+    }
+
+    fn indicator(&mut self, p: Pair<'_, Rule>) -> Indicator {
+        let s = span(&p);
+        let mut indicator = Indicator {
+            source: empty_at(s),
+            fields: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => indicator.source = spanned(&c),
+                Rule::indicator_field => {
+                    let mut name = empty_at(span(&c));
+                    let mut value = empty_at(span(&c));
+                    for f in c.into_inner() {
+                        match f.as_rule() {
+                            Rule::ident => name = spanned(&f),
+                            Rule::string => value = self.text(f),
+                            _ => {}
+                        }
+                    }
+                    indicator.fields.push((name, value));
+                }
+                _ => {}
+            }
+        }
+        indicator
+    }
+
+    fn window(&mut self, p: Pair<'_, Rule>) -> Window {
+        let s = span(&p);
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::calendar_window => {
+                    let text = c.as_str();
+                    return if text.ends_with("quarter") {
+                        Window::CalendarQuarter(s)
+                    } else if text.ends_with("year") {
+                        Window::CalendarYear(s)
+                    } else {
+                        Window::CalendarMonth(s)
+                    };
+                }
+                Rule::rolling_window => return Window::Rolling(self.quantity_in(c, Rule::duration), s),
+                _ => {}
+            }
+        }
+        Window::CalendarMonth(s)
+    }
+
+    fn credits(&mut self, p: Pair<'_, Rule>) -> Credits {
+        let s = span(&p);
+        let mut credits = Credits {
+            objective: Reference {
+                parts: Vec::new(),
+                span: s,
+            },
+            window: None,
+            tiers: Vec::new(),
+            caps: Vec::new(),
+            claims: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::reference => credits.objective = reference(&c),
+                Rule::window => credits.window = Some(self.window(c)),
+                Rule::credit_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::credit_tier => credits.tiers.push(self.credit_tier(item)),
+                            Rule::cap_decl => credits.caps.push(self.amount_in(item)),
+                            Rule::claim_decl => credits.claims.push(self.quantity_in(item, Rule::duration)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        credits
+    }
+
+    fn credit_tier(&mut self, p: Pair<'_, Rule>) -> CreditTier {
+        let s = span(&p);
+        let mut bounds = Vec::new();
+        let mut has_from = false;
+        let mut credit = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::kw_from => has_from = true,
+                Rule::target => bounds.push(self.quantity(c)),
+                Rule::amount => credit = Some(self.amount(c)),
+                _ => {}
+            }
+        }
+        let mut bounds = bounds.into_iter();
+        let from = if has_from { bounds.next() } else { None };
+        CreditTier {
+            from,
+            below: bounds.next().unwrap_or_else(|| empty_quantity(s)),
+            credit: credit.unwrap_or_else(|| Amount {
+                value: empty_quantity(s),
+                basis: None,
+                span: s,
+            }),
+            span: s,
+        }
+    }
+
+    fn amount_in(&mut self, p: Pair<'_, Rule>) -> Amount {
+        let s = span(&p);
+        match first_of(p, Rule::amount) {
+            Some(a) => self.amount(a),
+            None => Amount {
+                value: empty_quantity(s),
+                basis: None,
+                span: s,
+            },
+        }
+    }
+
+    fn amount(&mut self, p: Pair<'_, Rule>) -> Amount {
+        let s = span(&p);
+        let mut amount = Amount {
+            value: empty_quantity(s),
+            basis: None,
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::money_or_percent => amount.value = self.quantity(c),
+                Rule::fee_basis => {
+                    let basis = if c.as_str().starts_with("quarterly") {
+                        FeeBasis::Quarterly
+                    } else if c.as_str().starts_with("annual") {
+                        FeeBasis::Annual
+                    } else {
+                        FeeBasis::Monthly
+                    };
+                    amount.basis = Some(Spanned::new(basis, span(&c)));
+                }
+                _ => {}
+            }
+        }
+        amount
+    }
+
+    fn penalty(&mut self, p: Pair<'_, Rule>) -> Penalty {
+        let s = span(&p);
+        let mut penalty = Penalty {
+            objective: Reference {
+                parts: Vec::new(),
+                span: s,
+            },
+            rates: Vec::new(),
+            caps: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::reference => penalty.objective = reference(&c),
+                Rule::penalty_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::penalty_rate => penalty.rates.push(self.amount_in(item)),
+                            Rule::cap_decl => penalty.caps.push(self.amount_in(item)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        penalty
+    }
+
+    fn tier(&mut self, p: Pair<'_, Rule>) -> Tier {
+        let s = span(&p);
+        let mut tier = Tier {
+            id: empty_at(s),
+            title: None,
+            prices: Vec::new(),
+            services: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => tier.id = spanned(&c),
+                Rule::string => tier.title = Some(self.text(c)),
+                Rule::tier_item => {
+                    for item in c.into_inner() {
+                        match item.as_rule() {
+                            Rule::price_decl => {
+                                let ps = span(&item);
+                                let mut amount = empty_quantity(ps);
+                                let mut period = PricePeriod::Month;
+                                for f in item.into_inner() {
+                                    match f.as_rule() {
+                                        Rule::money_or_percent => amount = self.quantity(f),
+                                        Rule::price_period => {
+                                            period = match f.as_str() {
+                                                "quarter" => PricePeriod::Quarter,
+                                                "year" => PricePeriod::Year,
+                                                _ => PricePeriod::Month,
+                                            }
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                                tier.prices.push(Price {
+                                    amount,
+                                    period,
+                                    span: ps,
+                                });
+                            }
+                            Rule::tier_service => {
+                                let ts = span(&item);
+                                let mut service = TierService {
+                                    service: empty_at(ts),
+                                    objectives: Vec::new(),
+                                    span: ts,
+                                };
+                                for f in item.into_inner() {
+                                    match f.as_rule() {
+                                        Rule::ident => service.service = spanned(&f),
+                                        Rule::objective => service.objectives.extend(self.objective(f)),
+                                        _ => {}
+                                    }
+                                }
+                                tier.services.push(service);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        tier
+    }
+
+    fn quantity_in(&mut self, p: Pair<'_, Rule>, wrapper: Rule) -> Quantity {
+        let s = span(&p);
+        match first_of(p, wrapper) {
+            Some(w) => self.quantity(w),
+            None => empty_quantity(s),
+        }
+    }
+
+    /// Accepts a `quantity` or one of its named wrappers (`target`, `duration`, ...).
+    fn quantity(&mut self, p: Pair<'_, Rule>) -> Quantity {
+        let s = span(&p);
+        let q = if p.as_rule() == Rule::quantity {
+            p
+        } else {
+            match first_of(p, Rule::quantity) {
+                Some(q) => q,
+                None => return empty_quantity(s),
+            }
+        };
+        let s = span(&q);
+        let mut number = String::new();
+        let mut unit = Unit::None;
+        for c in q.into_inner() {
+            match c.as_rule() {
+                Rule::number => number = c.as_str().to_string(),
+                Rule::unit => unit = c.into_inner().next().map(|u| unit_of(&u)).unwrap_or(Unit::None),
+                _ => {}
+            }
+        }
+        Quantity {
+            number,
+            unit,
+            span: s,
+        }
+    }
+}
+
+fn empty_quantity(span: Span) -> Quantity {
+    Quantity {
+        number: String::new(),
+        unit: Unit::None,
+        span,
+    }
+}
+
+fn unit_of(u: &Pair<'_, Rule>) -> Unit {
+    let text = u.as_str();
+    match u.as_rule() {
+        Rule::percent_sign => Unit::Percent,
+        Rule::currency => Unit::Currency(text.to_string()),
+        Rule::compact_unit => match text {
+            "ms" => Unit::Milliseconds,
+            "s" => Unit::Seconds,
+            "m" => Unit::Minutes,
+            "h" => Unit::Hours,
+            "d" => Unit::Days,
+            _ => Unit::Weeks,
+        },
+        _ => {
+            if text.starts_with("business") {
+                return Unit::BusinessDays;
+            }
+            match text.trim_end_matches('s') {
+                "millisecond" => Unit::Milliseconds,
+                "second" => Unit::Seconds,
+                "minute" => Unit::Minutes,
+                "hour" => Unit::Hours,
+                "day" => Unit::Days,
+                "week" => Unit::Weeks,
+                "month" => Unit::Months,
+                _ => Unit::Years,
+            }
+        }
+    }
+}
+
+fn reference(p: &Pair<'_, Rule>) -> Reference {
+    Reference {
+        parts: p.as_str().split('.').map(str::to_string).collect(),
+        span: span(p),
+    }
+}
+
+fn party_role(p: &Pair<'_, Rule>) -> PartyRole {
+    if p.as_str() == "customer" {
+        PartyRole::Customer
+    } else {
+        PartyRole::Provider
+    }
+}
+
+fn timezone(p: Pair<'_, Rule>) -> Spanned<String> {
+    let s = span(&p);
+    first_of(p, Rule::timezone)
+        .map(|t| spanned(&t))
+        .unwrap_or_else(|| empty_at(s))
+}
+
+fn measured_during(p: Pair<'_, Rule>) -> MeasuredDuring {
+    let s = span(&p);
+    match first_of(p, Rule::ident) {
+        Some(id) => MeasuredDuring::Calendar(spanned(&id)),
+        None => MeasuredDuring::AroundTheClock(s),
+    }
+}
+
+fn weekly_hours(p: Pair<'_, Rule>) -> WeeklyHours {
+    let s = span(&p);
+    let mut hours = WeeklyHours {
+        days: Vec::new(),
+        intervals: Vec::new(),
+        span: s,
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::day_set => {
+                for range in c.into_inner().filter(|r| r.as_rule() == Rule::day_range) {
+                    hours.days.push(day_range(range));
+                }
+            }
+            Rule::interval => {
+                let is = span(&c);
+                let mut clocks = c
+                    .into_inner()
+                    .filter(|k| k.as_rule() == Rule::clock)
+                    .map(|k| spanned(&k));
+                let start = clocks.next().unwrap_or_else(|| empty_at(is));
+                let end = clocks.next().unwrap_or_else(|| empty_at(is));
+                hours.intervals.push(Interval { start, end, span: is });
+            }
+            _ => {}
+        }
+    }
+    hours
+}
+
+fn day_range(p: Pair<'_, Rule>) -> DayRange {
+    let s = span(&p);
+    match p.as_str() {
+        "daily" => DayRange::Daily(s),
+        "weekdays" => DayRange::Weekdays(s),
+        "weekends" => DayRange::Weekends(s),
+        _ => {
+            let days: Vec<u8> = p
+                .into_inner()
+                .filter(|d| d.as_rule() == Rule::day)
+                .map(|d| weekday_number(d.as_str()))
+                .collect();
+            let first = days.first().copied().unwrap_or(0);
+            let last = days.get(1).copied().unwrap_or(first);
+            DayRange::Days { first, last, span: s }
+        }
+    }
+}
+
+fn weekday_number(day: &str) -> u8 {
+    match day {
+        "tue" => 1,
+        "wed" => 2,
+        "thu" => 3,
+        "fri" => 4,
+        "sat" => 5,
+        "sun" => 6,
+        _ => 0,
+    }
+}

@@ -1,0 +1,117 @@
+//! Syntax: source text to an owned AST with byte spans. The only module that sees pest pairs.
+//!
+//! Before pest runs, a cheap pass bounds the brace nesting depth, so hostile input cannot
+//! exhaust the stack. A syntax error is reported in the user's words (`expected.rs`).
+
+pub mod ast;
+mod build;
+mod expected;
+
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::diagnostics::{Code, Diagnostic, Span};
+use crate::source::FileId;
+
+pub use expected::describe_rule;
+
+#[derive(Parser)]
+#[grammar = "../grammar/sla.pest"]
+pub(crate) struct SlaParser;
+
+/// Deeper brace nesting than this is refused before parsing (`E103`).
+pub const MAX_NESTING: usize = 64;
+
+/// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
+/// other diagnostics (bad escapes) come with a usable AST.
+pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    if let Some(diagnostic) = check_nesting(file, text) {
+        return (ast::File::default(), vec![diagnostic]);
+    }
+    match SlaParser::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(root) => build::file(file, root),
+            None => (ast::File::default(), Vec::new()),
+        },
+        Err(error) => (
+            ast::File::default(),
+            vec![expected::syntax_error(file, text, error)],
+        ),
+    }
+}
+
+/// Finds the first brace that opens deeper than `MAX_NESTING`, skipping strings and comments.
+fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        Diagnostic::error(
+                            Code::E103,
+                            file,
+                            Span::new(i, i + 1),
+                            format!("blocks are nested more than {MAX_NESTING} levels deep"),
+                        )
+                        .label("this brace opens a block too deep")
+                        .help("close each block with `}` before opening the next one"),
+                    );
+                }
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> ast::File {
+        let (file, diagnostics) = parse(0, text);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        file
+    }
+
+    #[test]
+    fn parses_the_printer_example() {
+        let text = include_str!("../../examples/printer-support/printer-support.sla");
+        let file = parse_ok(text);
+        assert_eq!(file.agreements.len(), 1);
+        assert!(file.agreements[0].items.len() > 15);
+    }
+
+    #[test]
+    fn folds_lines_in_texts() {
+        let file = parse_ok("agreement a \"One\n    two\n\n   three\" {}");
+        assert_eq!(file.agreements[0].title.value, "One two\n\nthree");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let text = "{".repeat(100_000);
+        let (_, diagnostics) = parse(0, &text);
+        assert_eq!(diagnostics[0].code, Code::E103);
+    }
+}
