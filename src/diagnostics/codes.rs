@@ -55,6 +55,7 @@ codes! {
     E224 => "item not allowed here",
     E225 => "unknown choice",
     E226 => "malformed value",
+    E227 => "empty credit tier",
 }
 
 /// The documentation of a code, in the fixed shape that `slac explain` prints.
@@ -262,6 +263,12 @@ impl Code {
                 "These values end up in contracts and monitoring configs, where a malformed one breaks a tool far from the spec.",
                 "contact \"Lan\" <lan.example.com>",
                 "contact \"Lan\" <lan@example.com>",
+            ),
+            Code::E227 => (
+                "A credit tier starts at or above the level where it ends, so no measured level falls in it.",
+                "`from` is inclusive and `below` exclusive: `from 99.9% below 99.0%` covers nothing, which is almost always the two bounds swapped.",
+                "from 99.9% below 99.0%: 10% of monthly fee",
+                "from 99.0% below 99.9%: 10% of monthly fee",
             ),
         };
         CodeDocs {

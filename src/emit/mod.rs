@@ -1,0 +1,25 @@
+//! Emitters: each turns the IR into one output format. Outputs are written atomically.
+
+mod json;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+pub use json::json;
+
+/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees a half-written file and a failure leaves the old file untouched.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".slac-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

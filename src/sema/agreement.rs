@@ -1,0 +1,976 @@
+//! One agreement, from its AST and its parent's lowered form to its IR: single-valued items,
+//! parties, term and review, and the named items (clauses, calendars, priorities, services,
+//! credits, pricing tiers) merged over the parent's by name.
+
+use std::collections::HashMap;
+
+use chrono::Months;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::service::{apply_overrides, Scope};
+use super::{Ctx, DeferredRef, Lowered};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
+use crate::ir::{self, Origin};
+use crate::syntax::ast::{self, AgreementItem, Unit};
+
+/// Items that may appear once; a second one is reported against the first.
+#[derive(Default)]
+struct Singles<'a> {
+    kind: Option<&'a ast::Ident>,
+    level: Option<&'a ast::Ident>,
+    supports: Option<&'a ast::Reference>,
+    version: Option<&'a ast::Spanned<String>>,
+    status: Option<&'a ast::Status>,
+    provider: Option<&'a ast::Party>,
+    customer: Option<&'a ast::Party>,
+    term: Option<&'a ast::Term>,
+    review: Option<&'a ast::Review>,
+    revision: Option<&'a ast::Text>,
+}
+
+fn keep_first<'a, T>(
+    ctx: &mut Ctx<'_>,
+    slot: &mut Option<&'a T>,
+    item: &'a T,
+    span: Span,
+    first_span: impl Fn(&T) -> Span,
+    what: &str,
+) {
+    match slot {
+        Some(first) => ctx.duplicate(span, first_span(first), format!("{what} is given twice")),
+        None => *slot = Some(item),
+    }
+}
+
+pub(super) fn lower(
+    ctx: &mut Ctx<'_>,
+    agreement: &ast::Agreement,
+    source: &str,
+    parent: Option<&ir::Agreement>,
+) -> Lowered {
+    let mut singles = Singles::default();
+    for item in &agreement.items {
+        let span = item.span();
+        match item {
+            AgreementItem::Kind(v) => keep_first(ctx, &mut singles.kind, v, span, |f| f.span, "`kind`"),
+            AgreementItem::Level(v) => keep_first(ctx, &mut singles.level, v, span, |f| f.span, "`level`"),
+            AgreementItem::Supports(v) => {
+                keep_first(ctx, &mut singles.supports, v, span, |f| f.span, "`supports`")
+            }
+            AgreementItem::Version(v) => {
+                keep_first(ctx, &mut singles.version, v, span, |f| f.span, "`version`")
+            }
+            AgreementItem::Status(v) => keep_first(ctx, &mut singles.status, v, span, |f| f.span, "`status`"),
+            AgreementItem::Party(p) if p.role == ast::PartyRole::Provider => keep_first(
+                ctx,
+                &mut singles.provider,
+                p,
+                p.name.span,
+                |f| f.name.span,
+                "the provider",
+            ),
+            AgreementItem::Party(p) => keep_first(
+                ctx,
+                &mut singles.customer,
+                p,
+                p.name.span,
+                |f| f.name.span,
+                "the customer",
+            ),
+            AgreementItem::Term(v) => keep_first(ctx, &mut singles.term, v, span, |f| f.span, "the term"),
+            AgreementItem::Review(v) => keep_first(
+                ctx,
+                &mut singles.review,
+                v,
+                span,
+                |f| f.span,
+                "the review cadence",
+            ),
+            AgreementItem::Revision(v) => keep_first(
+                ctx,
+                &mut singles.revision,
+                v,
+                span,
+                |f| f.span,
+                "the revision plan",
+            ),
+            _ => {}
+        }
+    }
+    let header = agreement.header;
+    let id = agreement.id.value.as_str();
+
+    let kind = match singles.kind {
+        Some(kind) => choice(
+            ctx,
+            kind,
+            "agreement kind",
+            &[
+                ("customer", ir::AgreementKind::Customer),
+                ("internal", ir::AgreementKind::Internal),
+                ("underpinning", ir::AgreementKind::Underpinning),
+            ],
+        ),
+        None => parent.map(|p| p.kind).or_else(|| {
+            missing(
+                ctx,
+                header,
+                id,
+                "`kind`",
+                "add `kind customer` (an SLA), `kind internal` (an OLA) or `kind underpinning` (a UC)",
+            );
+            None
+        }),
+    };
+    let level = match singles.level {
+        Some(level) => choice(
+            ctx,
+            level,
+            "agreement level",
+            &[
+                ("corporate", ir::Level::Corporate),
+                ("customer", ir::Level::Customer),
+                ("service", ir::Level::Service),
+            ],
+        ),
+        None => Some(match parent.map(|p| p.level) {
+            Some(ir::Level::Corporate) | None => ir::Level::Customer,
+            Some(_) => ir::Level::Service,
+        }),
+    };
+    if let (Some(level), Some(parent), Some(written)) = (level, parent, singles.level) {
+        if level <= parent.level {
+            let diagnostic = Diagnostic::error(
+                Code::E224,
+                ctx.file,
+                written.span,
+                format!(
+                    "a {} agreement cannot extend a {} agreement",
+                    level_name(level),
+                    level_name(parent.level)
+                ),
+            )
+            .label("level at or above its parent's")
+            .help("terms flow down: corporate, then customer, then service; lower this agreement's level or extend another one");
+            ctx.report(diagnostic);
+        }
+    }
+
+    let version = match singles.version {
+        Some(v) => {
+            if semver::Version::parse(&v.value).is_err() {
+                let diagnostic = Diagnostic::error(
+                    Code::E223,
+                    ctx.file,
+                    v.span,
+                    format!("`{}` is not a semantic version", v.value),
+                )
+                .label("not MAJOR.MINOR.PATCH")
+                .help(format!(
+                    "write three numbers, such as `{}`",
+                    semver_hint(&v.value)
+                ));
+                ctx.report(diagnostic);
+            }
+            v.value.clone()
+        }
+        None => {
+            missing(ctx, header, id, "`version`", "add `version 1.0.0`");
+            String::new()
+        }
+    };
+
+    let status = match singles.status {
+        Some(status) => lower_status(ctx, status),
+        None => {
+            missing(
+                ctx,
+                header,
+                id,
+                "`status`",
+                "add `status draft` (or review, approved, signed 2026-01-10, terminated 2026-12-31)",
+            );
+            None
+        }
+    };
+
+    let provider = match singles.provider {
+        Some(p) => Some(party(ctx, p)),
+        None => parent.map(|p| p.provider.clone()).or_else(|| {
+            missing(
+                ctx,
+                header,
+                id,
+                "provider",
+                "add `provider \"Name of the provider\" { contact \"Name\" <name@example.com> }`",
+            );
+            None
+        }),
+    };
+    let customer = match singles.customer {
+        Some(p) => Some(party(ctx, p)),
+        None => parent.map(|p| p.customer.clone()).or_else(|| {
+            missing(
+                ctx,
+                header,
+                id,
+                "customer",
+                "add `customer \"Name of the customer\" { contact \"Name\" <name@example.com> }`",
+            );
+            None
+        }),
+    };
+
+    let term = match singles.term {
+        Some(t) => lower_term(ctx, t),
+        None => parent.map(|p| p.term.clone()).or_else(|| {
+            missing(
+                ctx,
+                header,
+                id,
+                "term",
+                "add `term 2026-01-01 to 2026-12-31, notice 30 days` (or `term 2026-01-01 open-ended`)",
+            );
+            None
+        }),
+    };
+    let review = match singles.review {
+        Some(r) => lower_review(ctx, r, term.as_ref(), singles.term.map(|t| t.span)),
+        None => parent.and_then(|p| p.review.clone()),
+    };
+    let revision_plan = singles
+        .revision
+        .map(|r| r.value.clone())
+        .or(parent.and_then(|p| p.revision_plan.clone()));
+
+    let parent_id = parent.map(|p| p.id.as_str());
+    let mut deferred = Vec::new();
+
+    let mut supports = parent.and_then(|p| p.supports.clone());
+    if let Some(reference) = singles.supports {
+        if !matches!(
+            kind,
+            Some(ir::AgreementKind::Internal | ir::AgreementKind::Underpinning)
+        ) {
+            ctx.supports_in_customer_sla(reference.span);
+        } else if let [agreement_id] = reference.parts.as_slice() {
+            deferred.push(DeferredRef {
+                span: reference.span,
+                agreement: agreement_id.clone(),
+                service: None,
+                what: "`supports`",
+            });
+            supports = Some(agreement_id.clone());
+        } else {
+            ctx.malformed_reference(reference, "the supported agreement, such as `acme-hosting`");
+        }
+    }
+
+    // Named items, each merged over the parent's.
+    let mut clauses = Vec::new();
+    let mut clause_spans = HashMap::new();
+    let mut obligations = Vec::new();
+    let mut calendars = Vec::new();
+    let mut calendar_spans = HashMap::new();
+    let mut priorities = Vec::new();
+    let mut priority_spans = HashMap::new();
+    let mut windows = Vec::new();
+    let mut window_spans = HashMap::new();
+    for item in &agreement.items {
+        match item {
+            AgreementItem::Clause(c) if unique(ctx, &mut clause_spans, &c.id, "clause") => {
+                clauses.push(ir::Clause {
+                    id: c.id.value.clone(),
+                    text: c.text.value.clone(),
+                    origin: Origin::own(),
+                });
+            }
+            AgreementItem::Obligation(o) => obligations.push(ir::Obligation {
+                party: match o.party {
+                    ast::PartyRole::Provider => ir::PartyRole::Provider,
+                    ast::PartyRole::Customer => ir::PartyRole::Customer,
+                },
+                text: o.text.value.clone(),
+                origin: Origin::own(),
+            }),
+            AgreementItem::Calendar(c) if unique(ctx, &mut calendar_spans, &c.id, "calendar") => {
+                calendars.push(ctx.calendar(c));
+            }
+            AgreementItem::Priority(p) if unique(ctx, &mut priority_spans, &p.id, "priority") => {
+                priorities.push(ir::Priority {
+                    id: p.id.value.clone(),
+                    name: p.name.value.clone(),
+                    description: p.description.as_ref().map(|d| d.value.clone()),
+                    origin: Origin::own(),
+                });
+            }
+            AgreementItem::Maintenance(m) if unique(ctx, &mut window_spans, &m.id, "maintenance window") => {
+                windows.push((ctx.maintenance(m), m));
+            }
+            _ => {}
+        }
+    }
+    let clauses = merge(
+        parent.map(|p| p.clauses.as_slice()),
+        clauses,
+        parent_id,
+        |c| &c.id,
+        |c| &mut c.origin,
+    );
+    let mut all_obligations: Vec<ir::Obligation> = parent
+        .map(|p| {
+            p.obligations
+                .iter()
+                .cloned()
+                .map(|o| inherited(o, parent_id, |o| &mut o.origin))
+                .collect()
+        })
+        .unwrap_or_default();
+    all_obligations.extend(obligations);
+    let calendars = merge(
+        parent.map(|p| p.calendars.as_slice()),
+        calendars,
+        parent_id,
+        |c| &c.id,
+        |c| &mut c.origin,
+    );
+    let priorities = merge(
+        parent.map(|p| p.priorities.as_slice()),
+        priorities,
+        parent_id,
+        |c| &c.id,
+        |c| &mut c.origin,
+    );
+
+    // Services.
+    let scope = Scope {
+        agreement: id,
+        calendars: &calendars,
+        priorities: &priorities,
+        term: term.as_ref(),
+        kind,
+    };
+    let mut services: Vec<ir::Service> = parent
+        .map(|p| {
+            p.services
+                .iter()
+                .cloned()
+                .map(|s| inherited(s, parent_id, |s| &mut s.origin))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut service_spans: HashMap<String, Span> = HashMap::new();
+    for item in &agreement.items {
+        let AgreementItem::Service(service) = item else {
+            continue;
+        };
+        if !unique(ctx, &mut service_spans, &service.id, "service") {
+            continue;
+        }
+        let position = services.iter().position(|s| s.id == service.id.value);
+        let base = position.map(|p| services[p].clone());
+        let mut lowered = ctx.service(service, base.as_ref(), parent_id, &scope, &mut deferred);
+        match position {
+            Some(p) => {
+                lowered.origin = Origin {
+                    inherited_from: None,
+                    overrides: services[p]
+                        .origin
+                        .inherited_from
+                        .clone()
+                        .or(parent_id.map(str::to_string)),
+                };
+                services[p] = lowered;
+            }
+            None => services.push(lowered),
+        }
+    }
+    // Local dependencies, once every service is known.
+    for item in &agreement.items {
+        let AgreementItem::Service(service) = item else {
+            continue;
+        };
+        for reference in &service.depends_on {
+            if let [local] = reference.parts.as_slice() {
+                if local == &service.id.value {
+                    let diagnostic = Diagnostic::error(
+                        Code::E224,
+                        ctx.file,
+                        reference.span,
+                        "a service cannot depend on itself",
+                    )
+                    .label("depends on itself")
+                    .help("name the services this one needs, such as `depends on network`");
+                    ctx.report(diagnostic);
+                } else if !services.iter().any(|s| &s.id == local) {
+                    ctx.undefined(
+                        "service",
+                        local,
+                        reference.span,
+                        services.iter().map(|s| s.id.as_str()),
+                        "name a service of this agreement, or `agreement.service` for one in another agreement".to_string(),
+                    );
+                }
+            }
+        }
+    }
+
+    // Maintenance windows apply to named services, or to all.
+    let mut maintenance_windows = Vec::new();
+    for (mut window, written) in windows {
+        for target in &written.applies_to {
+            if !services.iter().any(|s| s.id == target.value) {
+                ctx.undefined(
+                    "service",
+                    &target.value,
+                    target.span,
+                    services.iter().map(|s| s.id.as_str()),
+                    "name a service of this agreement".to_string(),
+                );
+            }
+        }
+        if window.applies_to.is_empty() {
+            window.applies_to = services.iter().map(|s| s.id.clone()).collect();
+        }
+        maintenance_windows.push(window);
+    }
+    let maintenance_windows = merge(
+        parent.map(|p| p.maintenance_windows.as_slice()),
+        maintenance_windows,
+        parent_id,
+        |w| &w.id,
+        |w| &mut w.origin,
+    );
+
+    // Credits and penalties, keyed by the objective they protect.
+    let mut credit_policies = Vec::new();
+    let mut credit_spans: HashMap<String, Span> = HashMap::new();
+    let mut penalties = Vec::new();
+    let mut penalty_spans: HashMap<String, Span> = HashMap::new();
+    for item in &agreement.items {
+        match item {
+            AgreementItem::Credits(c) => {
+                let key = c.objective.dotted();
+                if let Some(first) = credit_spans.get(&key) {
+                    ctx.duplicate(
+                        c.objective.span,
+                        *first,
+                        format!("`{key}` has two credit policies"),
+                    );
+                    continue;
+                }
+                credit_spans.insert(key, c.objective.span);
+                if let Some(policy) = ctx.credit_policy(c, &services) {
+                    credit_policies.push(policy);
+                }
+            }
+            AgreementItem::Penalty(p) => {
+                let key = p.objective.dotted();
+                if let Some(first) = penalty_spans.get(&key) {
+                    ctx.duplicate(p.objective.span, *first, format!("`{key}` has two penalties"));
+                    continue;
+                }
+                penalty_spans.insert(key, p.objective.span);
+                if let Some(penalty) = ctx.penalty(p, &services) {
+                    penalties.push(penalty);
+                }
+            }
+            _ => {}
+        }
+    }
+    let credit_key = |c: &ir::CreditPolicy| format!("{}.{}", c.objective.service, c.objective.objective);
+    let credit_policies = merge_by(
+        parent.map(|p| p.credit_policies.as_slice()),
+        credit_policies,
+        parent_id,
+        credit_key,
+        |c| &mut c.origin,
+    );
+    let penalty_key = |c: &ir::Penalty| format!("{}.{}", c.objective.service, c.objective.objective);
+    let penalties = merge_by(
+        parent.map(|p| p.penalties.as_slice()),
+        penalties,
+        parent_id,
+        penalty_key,
+        |c| &mut c.origin,
+    );
+
+    let pricing_tiers = lower_tiers(ctx, agreement, parent, &services, &scope);
+
+    let ir = ir::Agreement {
+        id: id.to_string(),
+        title: agreement.title.value.clone(),
+        source: source.to_string(),
+        kind: kind.unwrap_or(ir::AgreementKind::Customer),
+        level: level.unwrap_or(ir::Level::Customer),
+        extends: parent.map(|p| p.id.clone()),
+        supports,
+        version,
+        status: status.unwrap_or(ir::Status {
+            state: ir::Lifecycle::Draft,
+            date: None,
+        }),
+        provider: provider.unwrap_or_default(),
+        customer: customer.unwrap_or_default(),
+        term: term.unwrap_or(ir::Term {
+            effective: chrono::NaiveDate::MIN,
+            end: None,
+            notice: None,
+        }),
+        review,
+        revision_plan,
+        clauses,
+        obligations: all_obligations,
+        calendars,
+        priorities,
+        maintenance_windows,
+        services,
+        credit_policies,
+        penalties,
+        pricing_tiers,
+    };
+    Lowered {
+        ir,
+        file: ctx.file,
+        deferred,
+    }
+}
+
+fn lower_tiers(
+    ctx: &mut Ctx<'_>,
+    agreement: &ast::Agreement,
+    parent: Option<&ir::Agreement>,
+    services: &[ir::Service],
+    scope: &Scope<'_>,
+) -> Vec<ir::PricingTier> {
+    let mut tiers: Vec<ir::PricingTier> = parent.map(|p| p.pricing_tiers.clone()).unwrap_or_default();
+    // Inherited tiers are recomputed over this agreement's services.
+    for tier in tiers.iter_mut() {
+        for tier_service in tier.services.iter_mut() {
+            if let Some(service) = services.iter().find(|s| s.id == tier_service.service) {
+                let overrides: Vec<ir::Objective> = tier_service
+                    .objectives
+                    .iter()
+                    .filter(|o| tier_service.overridden.contains(&o.id))
+                    .cloned()
+                    .collect();
+                tier_service.objectives = apply_overrides(&service.objectives, &overrides);
+            }
+        }
+    }
+    let mut spans: HashMap<String, Span> = HashMap::new();
+    for item in &agreement.items {
+        let AgreementItem::Tier(tier) = item else { continue };
+        if !unique(ctx, &mut spans, &tier.id, "pricing tier") {
+            continue;
+        }
+        for extra in tier.prices.iter().skip(1) {
+            ctx.duplicate(
+                extra.span,
+                tier.prices[0].span,
+                format!("the tier `{}` has two prices", tier.id.value),
+            );
+        }
+        let price = match tier.prices.first() {
+            Some(price) => match &price.amount.unit {
+                Unit::Currency(currency) => ctx.number(&price.amount).map(|amount| ir::Money {
+                    amount: ir::Dec::new(amount),
+                    currency: currency.clone(),
+                }),
+                _ => {
+                    let diagnostic = Diagnostic::error(
+                        Code::E212,
+                        ctx.file,
+                        price.amount.span,
+                        format!(
+                            "expected a price such as `1200 EUR`, found {}",
+                            super::values::describe(&price.amount)
+                        ),
+                    )
+                    .label("expected an amount of money")
+                    .help("write the price with its currency code, such as `price 1200 EUR per month`");
+                    ctx.report(diagnostic);
+                    None
+                }
+            },
+            None => {
+                let diagnostic = Diagnostic::error(
+                    Code::E222,
+                    ctx.file,
+                    tier.id.span,
+                    format!("the pricing tier `{}` has no price", tier.id.value),
+                )
+                .label("no `price`")
+                .help("add `price 1200 EUR per month`");
+                ctx.report(diagnostic);
+                None
+            }
+        };
+        let period = match tier.prices.first().map(|p| p.period) {
+            Some(ast::PricePeriod::Quarter) => ir::PricePeriod::Quarter,
+            Some(ast::PricePeriod::Year) => ir::PricePeriod::Year,
+            _ => ir::PricePeriod::Month,
+        };
+        let mut tier_services = Vec::new();
+        let mut service_spans: HashMap<String, Span> = HashMap::new();
+        for tier_service in &tier.services {
+            if !unique(
+                ctx,
+                &mut service_spans,
+                &tier_service.service,
+                "service in this tier",
+            ) {
+                continue;
+            }
+            let Some(service) = services.iter().find(|s| s.id == tier_service.service.value) else {
+                ctx.undefined(
+                    "service",
+                    &tier_service.service.value,
+                    tier_service.service.span,
+                    services.iter().map(|s| s.id.as_str()),
+                    "a pricing tier changes the targets of a service defined in this agreement".to_string(),
+                );
+                continue;
+            };
+            let (overrides, _) = ctx.overrides(
+                &tier_service.objectives,
+                &service.objectives,
+                &service.id,
+                "tier",
+                &tier.id.value,
+                scope,
+            );
+            tier_services.push(ir::TierService {
+                service: service.id.clone(),
+                objectives: apply_overrides(&service.objectives, &overrides),
+                overridden: overrides.iter().map(|o| o.id.clone()).collect(),
+            });
+        }
+        let lowered = ir::PricingTier {
+            id: tier.id.value.clone(),
+            title: tier.title.as_ref().map(|t| t.value.clone()),
+            price,
+            period,
+            services: tier_services,
+        };
+        match tiers.iter().position(|t| t.id == lowered.id) {
+            Some(p) => tiers[p] = lowered,
+            None => tiers.push(lowered),
+        }
+    }
+    tiers
+}
+
+fn level_name(level: ir::Level) -> &'static str {
+    match level {
+        ir::Level::Corporate => "corporate-level",
+        ir::Level::Customer => "customer-level",
+        ir::Level::Service => "service-level",
+    }
+}
+
+fn semver_hint(written: &str) -> String {
+    let mut parts: Vec<&str> = written
+        .split(['-', '+'])
+        .next()
+        .unwrap_or("1")
+        .split('.')
+        .collect();
+    while parts.len() < 3 {
+        parts.push("0");
+    }
+    parts.truncate(3);
+    parts.join(".")
+}
+
+/// Records a name in `seen`, reporting a duplicate; returns whether it was new.
+fn unique(ctx: &mut Ctx<'_>, seen: &mut HashMap<String, Span>, name: &ast::Ident, what: &str) -> bool {
+    if let Some(first) = seen.get(&name.value) {
+        ctx.duplicate(
+            name.span,
+            *first,
+            format!("a {what} named `{}` is already defined", name.value),
+        );
+        return false;
+    }
+    seen.insert(name.value.clone(), name.span);
+    true
+}
+
+fn missing(ctx: &mut Ctx<'_>, header: Span, id: &str, what: &str, help: &str) {
+    let diagnostic = Diagnostic::error(
+        Code::E222,
+        ctx.file,
+        header,
+        format!("the agreement `{id}` has no {what}"),
+    )
+    .label(format!("missing {what}"))
+    .help(help.to_string());
+    ctx.report(diagnostic);
+}
+
+fn choice<T: Copy>(ctx: &mut Ctx<'_>, written: &ast::Ident, what: &str, options: &[(&str, T)]) -> Option<T> {
+    if let Some((_, value)) = options.iter().find(|(name, _)| *name == written.value) {
+        return Some(*value);
+    }
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    let listed = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match did_you_mean(&written.value, names.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("write one of {listed}"),
+    };
+    let diagnostic = Diagnostic::error(
+        Code::E225,
+        ctx.file,
+        written.span,
+        format!("unknown {what} `{}`", written.value),
+    )
+    .label(format!("not one of {listed}"))
+    .help(help);
+    ctx.report(diagnostic);
+    None
+}
+
+fn lower_status(ctx: &mut Ctx<'_>, status: &ast::Status) -> Option<ir::Status> {
+    let state = choice(
+        ctx,
+        &status.state,
+        "status",
+        &[
+            ("draft", ir::Lifecycle::Draft),
+            ("review", ir::Lifecycle::Review),
+            ("approved", ir::Lifecycle::Approved),
+            ("signed", ir::Lifecycle::Signed),
+            ("terminated", ir::Lifecycle::Terminated),
+        ],
+    )?;
+    let date = status.date.as_ref().and_then(|d| ctx.date(d));
+    if state == ir::Lifecycle::Signed && status.date.is_none() {
+        let diagnostic = Diagnostic::error(
+            Code::E210,
+            ctx.file,
+            status.span,
+            "the agreement is signed but gives no signature date",
+        )
+        .label("no date of signature")
+        .help("add the date it was signed: `status signed 2026-01-10`");
+        ctx.report(diagnostic);
+    }
+    Some(ir::Status { state, date })
+}
+
+fn party(ctx: &mut Ctx<'_>, party: &ast::Party) -> ir::Party {
+    let contacts = party
+        .contacts
+        .iter()
+        .map(|c| {
+            if let Some(email) = &c.email {
+                let parts: Vec<&str> = email.value.split('@').collect();
+                let valid = matches!(parts.as_slice(), [local, domain] if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+                if !valid {
+                    let diagnostic = Diagnostic::error(
+                        Code::E226,
+                        ctx.file,
+                        email.span,
+                        format!("`{}` is not an e-mail address", email.value),
+                    )
+                    .label("malformed e-mail address")
+                    .help("write an address such as `<lan.nguyen@example.com>`");
+                    ctx.report(diagnostic);
+                }
+            }
+            ir::Contact {
+                name: c.name.value.clone(),
+                email: c.email.as_ref().map(|e| e.value.clone()),
+                role: c.role.as_ref().map(|r| r.value.clone()),
+            }
+        })
+        .collect();
+    let signatories = party
+        .signatories
+        .iter()
+        .map(|s| ir::Signatory {
+            name: s.name.value.clone(),
+            title: s.title.as_ref().map(|t| t.value.clone()),
+            signed: s.signed.as_ref().and_then(|d| ctx.date(d)),
+        })
+        .collect();
+    ir::Party {
+        name: party.name.value.clone(),
+        contacts,
+        signatories,
+    }
+}
+
+fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
+    let effective = ctx.date(&term.effective);
+    let end = term.end.as_ref().and_then(|e| ctx.date(e));
+    let notice = term
+        .notice
+        .as_ref()
+        .and_then(|n| ctx.duration(n, "the notice period"));
+    let effective = effective?;
+    if let (Some(end), Some(end_written)) = (end, &term.end) {
+        if end < effective {
+            let diagnostic = Diagnostic::error(
+                Code::E209,
+                ctx.file,
+                end_written.span,
+                format!("the term ends on {end}, before it takes effect on {effective}"),
+            )
+            .label("end before start")
+            .secondary(ctx.file, term.effective.span, "takes effect here")
+            .help("write the effective date first, then `to` and the end date");
+            ctx.report(diagnostic);
+        }
+    }
+    Some(ir::Term {
+        effective,
+        end,
+        notice,
+    })
+}
+
+fn lower_review(
+    ctx: &mut Ctx<'_>,
+    review: &ast::Review,
+    term: Option<&ir::Term>,
+    term_span: Option<Span>,
+) -> Option<ir::ReviewCadence> {
+    let q = &review.every;
+    let unit = match q.unit {
+        Unit::Days => ir::CadenceUnit::Days,
+        Unit::Weeks => ir::CadenceUnit::Weeks,
+        Unit::Months => ir::CadenceUnit::Months,
+        Unit::Years => ir::CadenceUnit::Years,
+        _ => {
+            let diagnostic = Diagnostic::error(
+                Code::E212,
+                ctx.file,
+                q.span,
+                format!(
+                    "expected a review cadence such as `3 months`, found {}",
+                    super::values::describe(q)
+                ),
+            )
+            .label("expected days, weeks, months or years")
+            .help("write how often the agreement is reviewed, such as `review every 3 months`");
+            ctx.report(diagnostic);
+            return None;
+        }
+    };
+    let count = ctx.number(q)?;
+    let every = count
+        .fract()
+        .is_zero()
+        .then(|| count.to_u32())
+        .flatten()
+        .filter(|c| *c > 0);
+    let Some(every) = every else {
+        let diagnostic = Diagnostic::error(
+            Code::E205,
+            ctx.file,
+            q.span,
+            "a review cadence is a whole number of periods above zero",
+        )
+        .label("not a whole positive number")
+        .help("write a cadence such as `review every 3 months`");
+        ctx.report(diagnostic);
+        return None;
+    };
+    let cadence = ir::ReviewCadence { every, unit };
+    if let Some(term) = term {
+        if let Some(end) = term.end {
+            let first_review = match unit {
+                ir::CadenceUnit::Days => term
+                    .effective
+                    .checked_add_days(chrono::Days::new(u64::from(every))),
+                ir::CadenceUnit::Weeks => term
+                    .effective
+                    .checked_add_days(chrono::Days::new(u64::from(every) * 7)),
+                ir::CadenceUnit::Months => term.effective.checked_add_months(Months::new(every)),
+                ir::CadenceUnit::Years => term
+                    .effective
+                    .checked_add_months(Months::new(every.saturating_mul(12))),
+            };
+            if first_review.is_none_or(|first| first > end) {
+                let mut diagnostic = Diagnostic::error(
+                    Code::E211,
+                    ctx.file,
+                    review.span,
+                    format!("the first review would fall after the term ends on {end}"),
+                )
+                .label("longer than the term");
+                if let Some(span) = term_span {
+                    diagnostic = diagnostic.secondary(ctx.file, span, "the term");
+                }
+                ctx.report(
+                    diagnostic
+                        .help("choose a cadence shorter than the term, such as `review every 3 months`"),
+                );
+            }
+        }
+    }
+    Some(cadence)
+}
+
+fn inherited<T>(mut item: T, parent_id: Option<&str>, origin: impl Fn(&mut T) -> &mut Origin) -> T {
+    let o = origin(&mut item);
+    if o.inherited_from.is_none() {
+        o.inherited_from = o.overrides.take().or(parent_id.map(str::to_string));
+    }
+    o.overrides = None;
+    item
+}
+
+/// The parent's items (inherited, or replaced in place by an own item of the same key), then
+/// the own items that are new.
+fn merge<T: Clone>(
+    parent: Option<&[T]>,
+    own: Vec<T>,
+    parent_id: Option<&str>,
+    key: impl Fn(&T) -> &String,
+    origin: impl Fn(&mut T) -> &mut Origin + Copy,
+) -> Vec<T> {
+    merge_by(parent, own, parent_id, |t| key(t).clone(), origin)
+}
+
+fn merge_by<T: Clone>(
+    parent: Option<&[T]>,
+    own: Vec<T>,
+    parent_id: Option<&str>,
+    key: impl Fn(&T) -> String,
+    origin: impl Fn(&mut T) -> &mut Origin + Copy,
+) -> Vec<T> {
+    let Some(parent) = parent else {
+        return own;
+    };
+    let mut own: Vec<Option<T>> = own.into_iter().map(Some).collect();
+    let mut result = Vec::new();
+    for item in parent {
+        let k = key(item);
+        match own
+            .iter_mut()
+            .find(|o| o.as_ref().is_some_and(|o| key(o) == k))
+            .and_then(Option::take)
+        {
+            Some(mut replacement) => {
+                let mut base = item.clone();
+                let base_origin = origin(&mut base);
+                let overridden = base_origin
+                    .inherited_from
+                    .clone()
+                    .or(parent_id.map(str::to_string));
+                origin(&mut replacement).overrides = overridden;
+                result.push(replacement);
+            }
+            None => result.push(inherited(item.clone(), parent_id, origin)),
+        }
+    }
+    result.extend(own.into_iter().flatten());
+    result
+}

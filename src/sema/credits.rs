@@ -1,0 +1,454 @@
+//! Service credits and penalties: what is owed when an objective is missed.
+//!
+//! A tier `from A below B` covers the measured levels L with A <= L < B; `below B` alone
+//! covers every level under B. Tiers must cover one contiguous band without overlap, and the
+//! credit must grow as the level falls.
+
+use rust_decimal::Decimal;
+
+use super::Ctx;
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
+use crate::ir::{self, Amount, Dec, ObjectiveRef};
+use crate::syntax::ast::{self, Unit};
+
+struct WrittenTier {
+    from: Option<(Dec, Span)>,
+    below: (Dec, Span),
+    credit: Amount,
+    span: Span,
+}
+
+impl Ctx<'_> {
+    /// Resolves `service.objective` to the objective it names.
+    pub(super) fn objective_ref<'s>(
+        &mut self,
+        reference: &ast::Reference,
+        services: &'s [ir::Service],
+    ) -> Option<(ObjectiveRef, &'s ir::Objective)> {
+        let Some((service_id, rest)) = reference.parts.split_first().filter(|(_, rest)| !rest.is_empty())
+        else {
+            self.malformed_reference(
+                reference,
+                "an objective such as `hosting.availability` or `hosting.response.P1`",
+            );
+            return None;
+        };
+        let Some(service) = services.iter().find(|s| &s.id == service_id) else {
+            self.undefined(
+                "service",
+                service_id,
+                reference.span,
+                services.iter().map(|s| s.id.as_str()),
+                "name a service of this agreement, then its objective, such as `hosting.availability`"
+                    .to_string(),
+            );
+            return None;
+        };
+        let objective_id = rest.join(".");
+        let Some(objective) = service.objectives.iter().find(|o| o.id == objective_id) else {
+            let help = match did_you_mean(&objective_id, service.objectives.iter().map(|o| o.id.as_str())) {
+                Some(close) => format!("did you mean `{service_id}.{close}`?"),
+                None => {
+                    let ids: Vec<String> = service.objectives.iter().map(|o| format!("`{}`", o.id)).collect();
+                    if ids.is_empty() {
+                        format!("the service `{service_id}` has no objectives yet")
+                    } else {
+                        format!("the service `{service_id}` has {}", ids.join(", "))
+                    }
+                }
+            };
+            let diagnostic = Diagnostic::error(
+                Code::E201,
+                self.file,
+                reference.span,
+                format!("the service `{service_id}` has no objective `{objective_id}`"),
+            )
+            .label("undefined objective")
+            .help(help);
+            self.report(diagnostic);
+            return None;
+        };
+        Some((
+            ObjectiveRef {
+                service: service_id.clone(),
+                objective: objective_id,
+            },
+            objective,
+        ))
+    }
+
+    /// A credit, cap or penalty amount: a percentage of a fee, or money.
+    pub(super) fn amount(&mut self, amount: &ast::Amount) -> Option<Amount> {
+        let q = &amount.value;
+        match (&q.unit, &amount.basis) {
+            (Unit::Percent, Some(basis)) => {
+                let value = self.number(q)?;
+                if value <= Decimal::ZERO {
+                    let diagnostic =
+                        Diagnostic::error(Code::E204, self.file, q.span, "a credit must be above 0%")
+                            .label("not a positive share")
+                            .help("write a positive share of the fee, such as `10% of monthly fee`");
+                    self.report(diagnostic);
+                    return None;
+                }
+                Some(Amount::PercentOfFee {
+                    percent: Dec::new(value),
+                    fee: match basis.value {
+                        ast::FeeBasis::Monthly => ir::FeeBasis::Monthly,
+                        ast::FeeBasis::Quarterly => ir::FeeBasis::Quarterly,
+                        ast::FeeBasis::Annual => ir::FeeBasis::Annual,
+                    },
+                })
+            }
+            (Unit::Percent, None) => {
+                let diagnostic = Diagnostic::error(
+                    Code::E212,
+                    self.file,
+                    q.span,
+                    "a percentage credit must say of which fee",
+                )
+                .label("a share of what?")
+                .help(format!(
+                    "write `{}% of monthly fee` (or `quarterly fee`, `annual fee`)",
+                    q.number
+                ));
+                self.report(diagnostic);
+                None
+            }
+            (Unit::Currency(currency), None) => {
+                let value = self.number(q)?;
+                if value <= Decimal::ZERO {
+                    let diagnostic =
+                        Diagnostic::error(Code::E204, self.file, q.span, "an amount owed must be above zero")
+                            .label("not a positive amount")
+                            .help("write a positive amount such as `500 EUR`");
+                    self.report(diagnostic);
+                    return None;
+                }
+                Some(Amount::Money {
+                    amount: Dec::new(value),
+                    currency: currency.clone(),
+                })
+            }
+            (Unit::Currency(_), Some(basis)) => {
+                let diagnostic = Diagnostic::error(
+                    Code::E212,
+                    self.file,
+                    basis.span,
+                    "an amount of money is not a share of a fee",
+                )
+                .label("`of ... fee` after an amount of money")
+                .help(format!(
+                    "write either `{} {}` or a percentage such as `10% of monthly fee`",
+                    q.number,
+                    currency_of(q)
+                ));
+                self.report(diagnostic);
+                None
+            }
+            _ => {
+                let diagnostic = Diagnostic::error(
+                    Code::E212,
+                    self.file,
+                    q.span,
+                    format!(
+                        "expected an amount such as `10% of monthly fee` or `500 EUR`, found {}",
+                        super::values::describe(q)
+                    ),
+                )
+                .label("expected an amount")
+                .help("write a share of a fee, such as `10% of monthly fee`, or money, such as `500 EUR`");
+                self.report(diagnostic);
+                None
+            }
+        }
+    }
+
+    pub(super) fn credit_policy(
+        &mut self,
+        credits: &ast::Credits,
+        services: &[ir::Service],
+    ) -> Option<ir::CreditPolicy> {
+        let target = self.objective_ref(&credits.objective, services);
+        let window = match &credits.window {
+            Some(w) => self.window(w),
+            None => target.as_ref().and_then(|(_, o)| o.window.clone()),
+        };
+        let mut tiers = Vec::new();
+        for tier in &credits.tiers {
+            let from = tier
+                .from
+                .as_ref()
+                .and_then(|q| self.bound_percent(q).map(|v| (v, q.span)));
+            let below = self.bound_percent(&tier.below).map(|v| (v, tier.below.span));
+            let credit = self.amount(&tier.credit);
+            if tier.from.is_some() && from.is_none() {
+                continue;
+            }
+            let (Some(below), Some(credit)) = (below, credit) else {
+                continue;
+            };
+            if let Some((from_value, from_span)) = from {
+                if from_value >= below.0 {
+                    let diagnostic = Diagnostic::error(
+                        Code::E227,
+                        self.file,
+                        tier.span,
+                        format!(
+                            "this tier covers no level: it starts at {from_value}% and ends below {}%",
+                            below.0
+                        ),
+                    )
+                    .label("empty tier")
+                    .secondary(self.file, from_span, "`from` is inclusive")
+                    .help(format!(
+                        "the lower bound comes first: `from {}% below {from_value}%`",
+                        below.0
+                    ));
+                    self.report(diagnostic);
+                    continue;
+                }
+            }
+            tiers.push(WrittenTier {
+                from,
+                below,
+                credit,
+                span: tier.span,
+            });
+        }
+        if credits.tiers.is_empty() {
+            let diagnostic = Diagnostic::error(Code::E222, self.file, credits.objective.span, "the credit policy has no tiers")
+                .label("no tiers")
+                .help("add tiers such as `from 99.0% below 99.9%: 10% of monthly fee` and `below 99.0%: 25% of monthly fee`");
+            self.report(diagnostic);
+        }
+        // Highest level first.
+        tiers.sort_by(|a, b| {
+            b.below
+                .0
+                .cmp(&a.below.0)
+                .then(b.from.map(|f| f.0).cmp(&a.from.map(|f| f.0)))
+        });
+        self.check_tiers(&tiers);
+
+        for extra in credits.caps.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                credits.caps[0].span,
+                "the cap is given twice".to_string(),
+            );
+        }
+        let cap = credits.caps.first().and_then(|c| self.amount(c));
+        if cap.is_none() && credits.caps.is_empty() {
+            if let Some(over) = tiers.iter().find(|t| over_full_fee(&t.credit)) {
+                self.over_hundred(over.span);
+            }
+        }
+        for extra in credits.claims.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                credits.claims[0].span,
+                "the claim period is given twice".to_string(),
+            );
+        }
+        let claim_within = credits
+            .claims
+            .first()
+            .and_then(|q| self.duration(q, "the claim period"));
+        let (objective, _) = target?;
+        Some(ir::CreditPolicy {
+            objective,
+            window,
+            tiers: tiers
+                .into_iter()
+                .map(|t| ir::CreditTier {
+                    at_least_percent: t.from.map(|f| f.0),
+                    below_percent: t.below.0,
+                    credit: t.credit,
+                })
+                .collect(),
+            cap,
+            claim_within,
+            origin: ir::Origin::own(),
+        })
+    }
+
+    /// Overlaps, gaps and credits that do not grow, between tiers sorted highest first.
+    fn check_tiers(&mut self, tiers: &[WrittenTier]) {
+        for pair in tiers.windows(2) {
+            let (upper, lower) = (&pair[0], &pair[1]);
+            match upper.from {
+                None => {
+                    let diagnostic = Diagnostic::error(
+                        Code::E214,
+                        self.file,
+                        lower.span,
+                        format!(
+                            "this tier overlaps a tier that covers every level below {}%",
+                            upper.below.0
+                        ),
+                    )
+                    .label("overlapping tier")
+                    .secondary(self.file, upper.span, "covers every level below this bound")
+                    .help(format!(
+                        "give the other tier a lower bound: `from {}% below {}%`",
+                        lower.below.0, upper.below.0
+                    ));
+                    self.report(diagnostic);
+                }
+                Some((from, from_span)) if from < lower.below.0 => {
+                    let diagnostic = Diagnostic::error(
+                        Code::E214,
+                        self.file,
+                        lower.below.1,
+                        format!(
+                            "levels from {from}% to below {}% fall in two tiers",
+                            lower.below.0
+                        ),
+                    )
+                    .label("overlaps the tier above")
+                    .secondary(self.file, from_span, "the tier above starts here")
+                    .help(format!(
+                        "end this tier where the one above starts: `below {from}%`"
+                    ));
+                    self.report(diagnostic);
+                }
+                Some((from, from_span)) if from > lower.below.0 => {
+                    let diagnostic = Diagnostic::error(
+                        Code::E215,
+                        self.file,
+                        lower.below.1,
+                        format!("levels from {}% to below {from}% fall in no tier", lower.below.0),
+                    )
+                    .label("gap below the tier above")
+                    .secondary(self.file, from_span, "the tier above starts here")
+                    .help(format!(
+                        "end this tier where the one above starts: `below {from}%`"
+                    ));
+                    self.report(diagnostic);
+                }
+                Some(_) => {}
+            }
+            if let Some(false) = grows(&upper.credit, &lower.credit) {
+                let diagnostic = Diagnostic::error(
+                    Code::E216,
+                    self.file,
+                    lower.span,
+                    "a lower service level owes no more than a higher one",
+                )
+                .label("credit does not grow here")
+                .secondary(self.file, upper.span, "the higher level's credit")
+                .help("make each lower tier's credit larger than the one above it");
+                self.report(diagnostic);
+            }
+        }
+        if let Some(lowest) = tiers.last() {
+            if let Some((from, from_span)) = lowest.from {
+                if from.value() > Decimal::ZERO {
+                    let diagnostic = Diagnostic::error(
+                        Code::E215,
+                        self.file,
+                        from_span,
+                        format!("levels below {from}% fall in no tier"),
+                    )
+                    .label("nothing is owed below this level")
+                    .help(format!(
+                        "add a last tier such as `below {from}%: ...` so that the worst service owes the most"
+                    ));
+                    self.report(diagnostic);
+                }
+            }
+        }
+    }
+
+    fn over_hundred(&mut self, span: Span) {
+        let diagnostic = Diagnostic::error(
+            Code::E217,
+            self.file,
+            span,
+            "a credit of more than 100% of the fee needs an explicit cap",
+        )
+        .label("over 100% of the fee")
+        .help("add `cap ...` stating the most that can be owed, such as `cap 150% of monthly fee`");
+        self.report(diagnostic);
+    }
+
+    pub(super) fn penalty(
+        &mut self,
+        penalty: &ast::Penalty,
+        services: &[ir::Service],
+    ) -> Option<ir::Penalty> {
+        let target = self.objective_ref(&penalty.objective, services);
+        for extra in penalty.rates.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                penalty.rates[0].span,
+                "the penalty per breach is given twice".to_string(),
+            );
+        }
+        for extra in penalty.caps.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                penalty.caps[0].span,
+                "the cap is given twice".to_string(),
+            );
+        }
+        let Some(rate) = penalty.rates.first() else {
+            let diagnostic = Diagnostic::error(
+                Code::E222,
+                self.file,
+                penalty.objective.span,
+                "the penalty says nothing about what is owed",
+            )
+            .label("no amount per breach")
+            .help("add what each breach costs, such as `2% of monthly fee per breach`");
+            self.report(diagnostic);
+            return None;
+        };
+        let per_breach = self.amount(rate);
+        let cap = penalty.caps.first().and_then(|c| self.amount(c));
+        if penalty.caps.is_empty() && per_breach.as_ref().is_some_and(over_full_fee) {
+            self.over_hundred(rate.span);
+        }
+        let (objective, _) = target?;
+        Some(ir::Penalty {
+            objective,
+            per_breach: per_breach?,
+            cap,
+            origin: ir::Origin::own(),
+        })
+    }
+}
+
+fn currency_of(q: &ast::Quantity) -> &str {
+    match &q.unit {
+        Unit::Currency(c) => c,
+        _ => "",
+    }
+}
+
+fn over_full_fee(amount: &Amount) -> bool {
+    matches!(amount, Amount::PercentOfFee { percent, .. } if percent.value() > Decimal::ONE_HUNDRED)
+}
+
+/// Whether `lower` owes more than `upper`; `None` when the two cannot be compared.
+fn grows(upper: &Amount, lower: &Amount) -> Option<bool> {
+    match (upper, lower) {
+        (Amount::PercentOfFee { percent: a, fee: fa }, Amount::PercentOfFee { percent: b, fee: fb })
+            if fa == fb =>
+        {
+            Some(b > a)
+        }
+        (
+            Amount::Money {
+                amount: a,
+                currency: ca,
+            },
+            Amount::Money {
+                amount: b,
+                currency: cb,
+            },
+        ) if ca == cb => Some(b > a),
+        _ => None,
+    }
+}

@@ -1,0 +1,464 @@
+//! Semantic analysis: name resolution, inheritance, units and validation, from the ASTs of all
+//! files of a run to the IR. Every error of every file is reported in one run.
+//!
+//! Agreements are lowered parents first (`extends`), so a child starts from its parent's
+//! lowered form and applies its own items as overrides. References to other agreements
+//! (`supports`, `depends on a.b`) are checked last, once every agreement is lowered.
+
+mod agreement;
+mod budget;
+mod calendar;
+mod credits;
+mod service;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
+use crate::ir;
+use crate::source::FileId;
+use crate::syntax::ast;
+
+pub use budget::{calendar_window_bounds, open_seconds_between};
+pub use calendar::open_seconds_on;
+
+/// One parsed file and the files its imports resolved to.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub id: FileId,
+    pub name: String,
+    pub ast: ast::File,
+    pub imports: Vec<FileId>,
+}
+
+/// The result of analysis: the IR of every file (agreements defined in that file), and the
+/// diagnostics. The IR is meaningful only for files without errors.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub programs: BTreeMap<FileId, ir::Program>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Diagnostic context for one file.
+pub(crate) struct Ctx<'a> {
+    pub file: FileId,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(file: FileId, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Self { file, diagnostics }
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// `E203` at the second definition, pointing back at the first.
+    pub(crate) fn duplicate(&mut self, span: Span, first: Span, message: String) {
+        let diagnostic = Diagnostic::error(Code::E203, self.file, span, message)
+            .label("defined again here")
+            .secondary(self.file, first, "first defined here")
+            .help("remove one of the two, or give each its own name");
+        self.report(diagnostic);
+    }
+
+    /// `E201` for a name that is not defined, with a suggestion when one is close.
+    pub(crate) fn undefined<'n>(
+        &mut self,
+        what: &str,
+        name: &str,
+        span: Span,
+        candidates: impl IntoIterator<Item = &'n str>,
+        fallback_help: String,
+    ) {
+        let help = match did_you_mean(name, candidates) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => fallback_help,
+        };
+        let diagnostic = Diagnostic::error(Code::E201, self.file, span, format!("no {what} named `{name}`"))
+            .label(format!("undefined {what}"))
+            .help(help);
+        self.report(diagnostic);
+    }
+}
+
+/// Where a lowered agreement came from, and references to check once all are lowered.
+pub(crate) struct Lowered {
+    pub ir: ir::Agreement,
+    pub file: FileId,
+    pub deferred: Vec<DeferredRef>,
+}
+
+/// A reference to another agreement (or a service in it), checked after lowering.
+pub(crate) struct DeferredRef {
+    pub span: Span,
+    pub agreement: String,
+    pub service: Option<String>,
+    pub what: &'static str,
+}
+
+struct Entry<'a> {
+    file_index: usize,
+    ast: &'a ast::Agreement,
+}
+
+pub fn analyze(files: &[ParsedFile]) -> Analysis {
+    let mut diagnostics = Vec::new();
+
+    // Every agreement of the run, by id; the first definition wins.
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (file_index, file) in files.iter().enumerate() {
+        for agreement in &file.ast.agreements {
+            let id = agreement.id.value.as_str();
+            if let Some(&first) = by_id.get(id) {
+                let first_entry: &Entry<'_> = &entries[first];
+                let diagnostic = Diagnostic::error(
+                    Code::E203,
+                    file.id,
+                    agreement.id.span,
+                    format!("an agreement named `{id}` is already defined"),
+                )
+                .label("defined again here")
+                .secondary(
+                    files[first_entry.file_index].id,
+                    first_entry.ast.id.span,
+                    "first defined here",
+                )
+                .help("agreement ids are unique across a project; rename one of them");
+                diagnostics.push(diagnostic);
+                continue;
+            }
+            by_id.insert(id, entries.len());
+            entries.push(Entry {
+                file_index,
+                ast: agreement,
+            });
+        }
+    }
+
+    let visible = visibility(files);
+
+    // Resolve `extends` to a parent entry.
+    let mut parent: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut extends_span: Vec<Option<Span>> = vec![None; entries.len()];
+    for (index, entry) in entries.iter().enumerate() {
+        let file = &files[entry.file_index];
+        let mut ctx = Ctx::new(file.id, &mut diagnostics);
+        let extends: Vec<&ast::Ident> = entry
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::AgreementItem::Extends(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        for extra in extends.iter().skip(1) {
+            ctx.duplicate(
+                extra.span,
+                extends[0].span,
+                "`extends` is given twice".to_string(),
+            );
+        }
+        let Some(target) = extends.first() else {
+            continue;
+        };
+        extends_span[index] = Some(target.span);
+        match by_id.get(target.value.as_str()) {
+            Some(&p) if visible[entry.file_index].contains(&entries[p].file_index) => parent[index] = Some(p),
+            Some(&p) => {
+                let defining = &files[entries[p].file_index].name;
+                let diagnostic = Diagnostic::error(
+                    Code::E201,
+                    file.id,
+                    target.span,
+                    format!("the agreement `{}` is not imported into this file", target.value),
+                )
+                .label("not visible here")
+                .help(format!(
+                    "add `import \"{}\"` at the top of this file",
+                    relative_import(&file.name, defining)
+                ));
+                ctx.report(diagnostic);
+            }
+            None => {
+                let candidates: Vec<&str> = entries
+                    .iter()
+                    .filter(|e| visible[entry.file_index].contains(&e.file_index))
+                    .map(|e| e.ast.id.value.as_str())
+                    .collect();
+                ctx.undefined(
+                    "agreement",
+                    &target.value,
+                    target.span,
+                    candidates,
+                    "define the agreement, or import the file that defines it".to_string(),
+                );
+            }
+        }
+    }
+
+    // Cycles of `extends`: each is reported once, naming every agreement in it.
+    let mut in_cycle = vec![false; entries.len()];
+    for start in 0..entries.len() {
+        let mut path = vec![start];
+        let mut current = start;
+        while let Some(next) = parent[current] {
+            if next == start {
+                if path.iter().min() == Some(&start) {
+                    report_extends_cycle(&path, &entries, files, &extends_span, &mut diagnostics);
+                }
+                for &member in &path {
+                    in_cycle[member] = true;
+                }
+                break;
+            }
+            if path.contains(&next) || path.len() > entries.len() {
+                break;
+            }
+            path.push(next);
+            current = next;
+        }
+    }
+    for (index, cyclic) in in_cycle.iter().enumerate() {
+        if *cyclic {
+            parent[index] = None;
+        }
+    }
+
+    // Lower parents before children.
+    let order = topological(&parent);
+    let mut lowered: Vec<Option<Lowered>> = (0..entries.len()).map(|_| None).collect();
+    for index in order {
+        let entry = &entries[index];
+        let file = &files[entry.file_index];
+        let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
+        let mut ctx = Ctx::new(file.id, &mut diagnostics);
+        let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
+        lowered[index] = Some(result);
+    }
+
+    // References across agreements.
+    let by_id_lowered: HashMap<&str, (usize, &Lowered)> = lowered
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.as_ref().map(|l| (l.ir.id.as_str(), (i, l))))
+        .collect();
+    for (index, l) in lowered.iter().enumerate() {
+        let Some(l) = l else { continue };
+        let file_index = entries[index].file_index;
+        let mut ctx = Ctx::new(l.file, &mut diagnostics);
+        for reference in &l.deferred {
+            check_deferred(
+                &mut ctx,
+                reference,
+                &by_id_lowered,
+                &entries,
+                &visible[file_index],
+                files,
+                file_index,
+            );
+        }
+    }
+
+    let mut programs: BTreeMap<FileId, ir::Program> = files
+        .iter()
+        .map(|f| {
+            (
+                f.id,
+                ir::Program {
+                    ir_version: ir::IR_VERSION,
+                    agreements: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    // Agreements in each file's order of definition.
+    for (index, l) in lowered.into_iter().enumerate() {
+        if let Some(l) = l {
+            let file_id = files[entries[index].file_index].id;
+            if let Some(program) = programs.get_mut(&file_id) {
+                program.agreements.push(l.ir);
+            }
+        }
+    }
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    Analysis {
+        programs,
+        diagnostics,
+    }
+}
+
+/// For each file, the set of file indexes whose agreements it can name: itself and everything
+/// it imports, directly or not.
+fn visibility(files: &[ParsedFile]) -> Vec<BTreeSet<usize>> {
+    let index_of: HashMap<FileId, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+    files
+        .iter()
+        .enumerate()
+        .map(|(start, _)| {
+            let mut seen = BTreeSet::from([start]);
+            let mut stack = vec![start];
+            while let Some(i) = stack.pop() {
+                for import in &files[i].imports {
+                    if let Some(&j) = index_of.get(import) {
+                        if seen.insert(j) {
+                            stack.push(j);
+                        }
+                    }
+                }
+            }
+            seen
+        })
+        .collect()
+}
+
+/// Parents before children; stable (definition order) among independent agreements.
+fn topological(parent: &[Option<usize>]) -> Vec<usize> {
+    let mut depth = vec![0usize; parent.len()];
+    for (i, slot) in depth.iter_mut().enumerate() {
+        let mut current = i;
+        let mut steps = 0;
+        while let Some(p) = parent[current] {
+            steps += 1;
+            current = p;
+            if steps > parent.len() {
+                break;
+            }
+        }
+        *slot = steps;
+    }
+    let mut order: Vec<usize> = (0..parent.len()).collect();
+    order.sort_by_key(|&i| (depth[i], i));
+    order
+}
+
+fn report_extends_cycle(
+    path: &[usize],
+    entries: &[Entry<'_>],
+    files: &[ParsedFile],
+    extends_span: &[Option<Span>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let names: Vec<&str> = path.iter().map(|&i| entries[i].ast.id.value.as_str()).collect();
+    let mut chain = names.join(" → ");
+    chain.push_str(" → ");
+    chain.push_str(names[0]);
+    let first = path[0];
+    let first_file = files[entries[first].file_index].id;
+    let mut diagnostic = Diagnostic::error(
+        Code::E221,
+        first_file,
+        extends_span[first].unwrap_or(entries[first].ast.header),
+        format!("agreements extend each other in a cycle: {chain}"),
+    )
+    .label(format!(
+        "`{}` extends `{}`",
+        names[0],
+        names.get(1).unwrap_or(&names[0])
+    ));
+    for (position, &member) in path.iter().enumerate().skip(1) {
+        let next = names.get(position + 1).unwrap_or(&names[0]);
+        diagnostic = diagnostic.secondary(
+            files[entries[member].file_index].id,
+            extends_span[member].unwrap_or(entries[member].ast.header),
+            format!("`{}` extends `{next}`", names[position]),
+        );
+    }
+    diagnostics.push(diagnostic.help(
+        "inheritance needs a root: remove one `extends` so that terms flow from the corporate level down",
+    ));
+}
+
+fn check_deferred(
+    ctx: &mut Ctx<'_>,
+    reference: &DeferredRef,
+    by_id: &HashMap<&str, (usize, &Lowered)>,
+    entries: &[Entry<'_>],
+    visible: &BTreeSet<usize>,
+    files: &[ParsedFile],
+    from_file_index: usize,
+) {
+    let Some((target_index, target)) = by_id.get(reference.agreement.as_str()) else {
+        let candidates: Vec<&str> = entries
+            .iter()
+            .filter(|e| visible.contains(&e.file_index))
+            .map(|e| e.ast.id.value.as_str())
+            .collect();
+        ctx.undefined(
+            "agreement",
+            &reference.agreement,
+            reference.span,
+            candidates,
+            format!(
+                "{} must name an agreement defined in this file or an imported one",
+                reference.what
+            ),
+        );
+        return;
+    };
+    let target_file = entries[*target_index].file_index;
+    if !visible.contains(&target_file) {
+        let diagnostic = Diagnostic::error(
+            Code::E201,
+            ctx.file,
+            reference.span,
+            format!(
+                "the agreement `{}` is not imported into this file",
+                reference.agreement
+            ),
+        )
+        .label("not visible here")
+        .help(format!(
+            "add `import \"{}\"` at the top of this file",
+            relative_import(&files[from_file_index].name, &files[target_file].name)
+        ));
+        ctx.report(diagnostic);
+        return;
+    }
+    if let Some(service) = &reference.service {
+        if !target.ir.services.iter().any(|s| &s.id == service) {
+            let candidates = target.ir.services.iter().map(|s| s.id.as_str());
+            ctx.undefined(
+                "service",
+                service,
+                reference.span,
+                candidates,
+                format!("the agreement `{}` defines no such service", reference.agreement),
+            );
+        }
+    }
+}
+
+/// The path to write in an `import` of `target` from `from` (both display paths).
+fn relative_import(from: &str, target: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect();
+    let from_dir = &from_dir[..from_dir.len().saturating_sub(1)];
+    let target_parts: Vec<&str> = target.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(target_parts.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&target_parts[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_paths_are_relative_to_the_importing_file() {
+        assert_eq!(relative_import("examples/a/b.sla", "examples/a/c.sla"), "c.sla");
+        assert_eq!(
+            relative_import("examples/a/b.sla", "examples/corp.sla"),
+            "../corp.sla"
+        );
+        assert_eq!(relative_import("b.sla", "lib/c.sla"), "lib/c.sla");
+    }
+}

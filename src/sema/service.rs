@@ -1,0 +1,1033 @@
+//! Services and their objectives: kinds and units, windows and calendars, indicators, early
+//! warnings, and the overrides of sites, pricing tiers and extending agreements.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::{budget, Ctx, DeferredRef};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
+use crate::ir::{self, Commitment, Dec, Measurement, Objective, Origin};
+use crate::syntax::ast::{self, MeasuredDuring, ObjectiveKind};
+
+/// What objectives may refer to while an agreement is lowered.
+pub(super) struct Scope<'s> {
+    pub agreement: &'s str,
+    pub calendars: &'s [ir::Calendar],
+    pub priorities: &'s [ir::Priority],
+    pub term: Option<&'s ir::Term>,
+    pub kind: Option<ir::AgreementKind>,
+}
+
+/// The id under which an objective is referred to (`hosting.latency.p99`).
+pub(super) fn objective_id(objective: &ast::Objective) -> String {
+    match &objective.kind {
+        ObjectiveKind::Availability { .. } => "availability".to_string(),
+        ObjectiveKind::Latency { percentile, .. } => format!("latency.{}", percentile.value),
+        ObjectiveKind::ErrorRate { .. } => "error-rate".to_string(),
+        ObjectiveKind::Throughput { .. } => "throughput".to_string(),
+        ObjectiveKind::Response { priority, .. } => format!("response.{}", priority.value),
+        ObjectiveKind::Resolution { priority, .. } => format!("resolution.{}", priority.value),
+        ObjectiveKind::Outcome { id, .. } => id.value.clone(),
+    }
+}
+
+/// Spans of objectives declared in the file being lowered, by id, for labels.
+type OwnSpans = HashMap<String, Span>;
+
+impl Ctx<'_> {
+    pub(super) fn service(
+        &mut self,
+        service: &ast::Service,
+        base: Option<&ir::Service>,
+        parent_id: Option<&str>,
+        scope: &Scope<'_>,
+        deferred: &mut Vec<DeferredRef>,
+    ) -> ir::Service {
+        // Objectives: the base's first (inherited), then this service's own, as overrides where
+        // their id matches.
+        let mut objectives: Vec<Objective> = base
+            .map(|b| {
+                b.objectives
+                    .iter()
+                    .cloned()
+                    .map(|o| inherit(o, parent_id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut own_spans: OwnSpans = HashMap::new();
+        for objective in &service.objectives {
+            let id = objective_id(objective);
+            if let Some(first) = own_spans.get(&id) {
+                let first = *first;
+                self.duplicate(
+                    objective.keyword.to(objective_head_end(objective)),
+                    first,
+                    format!("the service `{}` has two `{id}` objectives", service.id.value),
+                );
+                continue;
+            }
+            own_spans.insert(id.clone(), objective.keyword.to(objective_head_end(objective)));
+            let position = objectives.iter().position(|o| o.id == id);
+            let base_objective = position.map(|p| objectives[p].clone());
+            let Some(mut lowered) = self.objective(objective, base_objective.as_ref(), scope) else {
+                continue;
+            };
+            match position {
+                Some(p) => {
+                    lowered.origin = Origin {
+                        inherited_from: None,
+                        overrides: objectives[p]
+                            .origin
+                            .inherited_from
+                            .clone()
+                            .or(parent_id.map(str::to_string)),
+                    };
+                    objectives[p] = lowered;
+                }
+                None => objectives.push(lowered),
+            }
+        }
+
+        let service_warning = self.single_warning(&service.warnings);
+        if let Some((spent, span)) = &service_warning {
+            let mut applied = false;
+            for objective in objectives.iter_mut() {
+                if has_budget(objective) {
+                    applied = true;
+                    if objective.warn_at_budget_spent_percent.is_none() {
+                        objective.warn_at_budget_spent_percent = Some(*spent);
+                    }
+                }
+            }
+            if !applied {
+                let diagnostic = Diagnostic::error(
+                    Code::E224,
+                    self.file,
+                    *span,
+                    format!("no objective of the service `{}` has an error budget to warn about", service.id.value),
+                )
+                .label("nothing to warn about")
+                .help("error budgets come from targets below 100%, such as `availability 99.9% per calendar month`");
+                self.report(diagnostic);
+            }
+        }
+        self.check_response_resolution(&objectives, &own_spans, &HashMap::new());
+
+        // Sites: the base's, recomputed over this service's objectives, then this service's own.
+        let mut sites: Vec<ir::Site> = Vec::new();
+        if let Some(base) = base {
+            for site in &base.sites {
+                let mut site = site.clone();
+                let overrides: Vec<Objective> = site
+                    .objectives
+                    .iter()
+                    .filter(|o| site.overridden.contains(&o.id))
+                    .cloned()
+                    .collect();
+                site.objectives = apply_overrides(&objectives, &overrides);
+                sites.push(site);
+            }
+        }
+        let mut site_spans: HashMap<String, Span> = HashMap::new();
+        for site in &service.sites {
+            if let Some(first) = site_spans.get(&site.id.value) {
+                let first = *first;
+                self.duplicate(
+                    site.id.span,
+                    first,
+                    format!("the site `{}` is defined twice", site.id.value),
+                );
+                continue;
+            }
+            site_spans.insert(site.id.value.clone(), site.id.span);
+            let lowered = self.site(
+                site,
+                &service.id.value,
+                &objectives,
+                &own_spans,
+                scope,
+                service_warning,
+            );
+            match sites.iter().position(|s| s.id == lowered.id) {
+                Some(p) => sites[p] = lowered,
+                None => sites.push(lowered),
+            }
+        }
+
+        let mut depends_on = Vec::new();
+        for reference in &service.depends_on {
+            match reference.parts.as_slice() {
+                [service_id] => depends_on.push(ir::ServiceRef {
+                    agreement: scope.agreement.to_string(),
+                    service: service_id.clone(),
+                }),
+                [agreement, service_id] => {
+                    deferred.push(DeferredRef {
+                        span: reference.span,
+                        agreement: agreement.clone(),
+                        service: Some(service_id.clone()),
+                        what: "`depends on`",
+                    });
+                    depends_on.push(ir::ServiceRef {
+                        agreement: agreement.clone(),
+                        service: service_id.clone(),
+                    });
+                }
+                _ => self.malformed_reference(
+                    reference,
+                    "a service such as `network` or `other-agreement.network`",
+                ),
+            }
+        }
+        if depends_on.is_empty() {
+            if let Some(base) = base {
+                depends_on = base.depends_on.clone();
+            }
+        }
+
+        let mut supports = base.and_then(|b| b.supports.clone());
+        for (i, reference) in service.supports.iter().enumerate() {
+            if i > 0 {
+                self.duplicate(
+                    reference.span,
+                    service.supports[0].span,
+                    "`supports` is given twice".to_string(),
+                );
+                continue;
+            }
+            if !matches!(
+                scope.kind,
+                Some(ir::AgreementKind::Internal | ir::AgreementKind::Underpinning)
+            ) {
+                self.supports_in_customer_sla(reference.span);
+                continue;
+            }
+            match reference.parts.as_slice() {
+                [agreement, service_id] => {
+                    deferred.push(DeferredRef {
+                        span: reference.span,
+                        agreement: agreement.clone(),
+                        service: Some(service_id.clone()),
+                        what: "`supports`",
+                    });
+                    supports = Some(ir::ServiceRef {
+                        agreement: agreement.clone(),
+                        service: service_id.clone(),
+                    });
+                }
+                _ => self.malformed_reference(
+                    reference,
+                    "the supported agreement and service, such as `acme-sla.hosting`",
+                ),
+            }
+        }
+
+        for extra in service.descriptions.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                service.descriptions[0].span,
+                "the description is given twice".to_string(),
+            );
+        }
+        ir::Service {
+            id: service.id.value.clone(),
+            title: service
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .or(base.and_then(|b| b.title.clone())),
+            description: service
+                .descriptions
+                .first()
+                .map(|d| d.value.clone())
+                .or(base.and_then(|b| b.description.clone())),
+            depends_on,
+            supports,
+            objectives,
+            sites,
+            origin: Origin::own(),
+        }
+    }
+
+    pub(super) fn supports_in_customer_sla(&mut self, span: Span) {
+        let diagnostic = Diagnostic::error(
+            Code::E224,
+            self.file,
+            span,
+            "only an OLA or a UC can support another agreement",
+        )
+        .label("`supports` in a customer SLA")
+        .help("set `kind internal` (an OLA) or `kind underpinning` (a UC), or remove `supports`");
+        self.report(diagnostic);
+    }
+
+    pub(super) fn malformed_reference(&mut self, reference: &ast::Reference, expected: &str) {
+        let diagnostic = Diagnostic::error(
+            Code::E201,
+            self.file,
+            reference.span,
+            format!("`{}` does not name {expected}", reference.dotted()),
+        )
+        .label("unexpected reference")
+        .help(format!("write {expected}"));
+        self.report(diagnostic);
+    }
+
+    fn site(
+        &mut self,
+        site: &ast::Site,
+        service_id: &str,
+        objectives: &[Objective],
+        service_spans: &OwnSpans,
+        scope: &Scope<'_>,
+        service_warning: Option<(Dec, Span)>,
+    ) -> ir::Site {
+        let (overrides, site_spans) = self.overrides(
+            &site.objectives,
+            objectives,
+            service_id,
+            "site",
+            &site.id.value,
+            scope,
+        );
+        let mut effective = apply_overrides(objectives, &overrides);
+        if let Some((spent, _)) = service_warning {
+            for objective in effective.iter_mut().filter(|o| has_budget(o)) {
+                objective.warn_at_budget_spent_percent.get_or_insert(spent);
+            }
+        }
+        self.check_response_resolution(&effective, &site_spans, service_spans);
+        ir::Site {
+            id: site.id.value.clone(),
+            kind: match site.kind {
+                ast::SiteKind::Site => ir::SiteKind::Site,
+                ast::SiteKind::Region => ir::SiteKind::Region,
+            },
+            title: site.title.as_ref().map(|t| t.value.clone()),
+            locations: site.locations.iter().map(|l| l.value.clone()).collect(),
+            overridden: overrides.iter().map(|o| o.id.clone()).collect(),
+            objectives: effective,
+        }
+    }
+
+    /// Lowers the objectives of a site or pricing tier as overrides of `objectives`, reporting
+    /// those that match no objective of the service (`E219`).
+    pub(super) fn overrides(
+        &mut self,
+        written: &[ast::Objective],
+        objectives: &[Objective],
+        service_id: &str,
+        owner_kind: &str,
+        owner_id: &str,
+        scope: &Scope<'_>,
+    ) -> (Vec<Objective>, OwnSpans) {
+        let mut result: Vec<Objective> = Vec::new();
+        let mut spans: OwnSpans = HashMap::new();
+        for objective in written {
+            let id = objective_id(objective);
+            let head = objective.keyword.to(objective_head_end(objective));
+            if let Some(first) = spans.get(&id) {
+                let first = *first;
+                self.duplicate(
+                    head,
+                    first,
+                    format!("the {owner_kind} `{owner_id}` overrides `{id}` twice"),
+                );
+                continue;
+            }
+            spans.insert(id.clone(), head);
+            let Some(base) = objectives.iter().find(|o| o.id == id) else {
+                let candidates = objectives.iter().map(|o| o.id.as_str());
+                let help = match did_you_mean(&id, candidates) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "add the objective to the service `{service_id}` first; an override can only change an objective the service has"
+                    ),
+                };
+                let diagnostic = Diagnostic::error(
+                    Code::E219,
+                    self.file,
+                    head,
+                    format!("the {owner_kind} `{owner_id}` overrides `{id}`, which the service `{service_id}` does not have"),
+                )
+                .label("no such objective in the service")
+                .help(help);
+                self.report(diagnostic);
+                continue;
+            };
+            if let Some(lowered) = self.objective(objective, Some(base), scope) {
+                result.push(lowered);
+            }
+        }
+        (result, spans)
+    }
+
+    fn single_warning(&mut self, warnings: &[ast::BudgetWarning]) -> Option<(Dec, Span)> {
+        for extra in warnings.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                warnings[0].span,
+                "the early warning is given twice".to_string(),
+            );
+        }
+        let first = warnings.first()?;
+        self.percent(&first.spent, "a share of the error budget")
+            .map(|p| (p, first.span))
+    }
+
+    /// Lowers one objective; with `base`, what it does not say is taken from the base.
+    pub(super) fn objective(
+        &mut self,
+        objective: &ast::Objective,
+        base: Option<&Objective>,
+        scope: &Scope<'_>,
+    ) -> Option<Objective> {
+        let id = objective_id(objective);
+        let measured = match &objective.during {
+            Some(MeasuredDuring::Calendar(calendar)) => {
+                if scope.calendars.iter().any(|c| c.id == calendar.value) {
+                    Some(Measurement::BusinessHours {
+                        calendar: calendar.value.clone(),
+                    })
+                } else {
+                    self.undefined(
+                        "calendar",
+                        &calendar.value,
+                        calendar.span,
+                        scope.calendars.iter().map(|c| c.id.as_str()),
+                        "define it with `calendar NAME \"Title\" { ... }`, or write `around the clock`"
+                            .to_string(),
+                    );
+                    None
+                }
+            }
+            Some(MeasuredDuring::AroundTheClock(_)) => Some(Measurement::AroundTheClock),
+            None => Some(
+                base.map(|b| b.measured.clone())
+                    .unwrap_or(Measurement::AroundTheClock),
+            ),
+        };
+        let commitment = self.commitment(objective, base, scope, measured.as_ref());
+        let window = match &objective.window {
+            Some(window) => self.window(window),
+            None => {
+                let inherited = base.and_then(|b| b.window.clone());
+                if inherited.is_none() && needs_window(&objective.kind) {
+                    let diagnostic = Diagnostic::error(
+                        Code::E222,
+                        self.file,
+                        objective.keyword,
+                        format!("the `{id}` objective has no window to measure it over"),
+                    )
+                    .label("no window")
+                    .help("add a window such as `per calendar month`, `per calendar quarter` or `per rolling 30 days`");
+                    self.report(diagnostic);
+                }
+                inherited
+            }
+        };
+        let indicator = self.indicator(objective, base);
+        for extra in objective.measured_by.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                objective.measured_by[0].span,
+                "`measured by` is given twice".to_string(),
+            );
+        }
+        let measured_by = objective
+            .measured_by
+            .first()
+            .map(|m| m.value.clone())
+            .or(base.and_then(|b| b.measured_by.clone()));
+        let own_warning = self.single_warning(&objective.warnings);
+
+        let commitment = commitment?;
+        let measured = measured?;
+        let error_budget = budget::error_budget(
+            &commitment,
+            window.as_ref(),
+            &measured,
+            scope.calendars,
+            scope.term,
+        );
+        let mut lowered = Objective {
+            id,
+            commitment,
+            window,
+            measured,
+            error_budget,
+            warn_at_budget_spent_percent: base.and_then(|b| b.warn_at_budget_spent_percent),
+            indicator,
+            measured_by,
+            origin: Origin::own(),
+        };
+        if let Some((spent, span)) = own_warning {
+            if has_budget(&lowered) {
+                lowered.warn_at_budget_spent_percent = Some(spent);
+            } else {
+                let diagnostic = Diagnostic::error(
+                    Code::E224,
+                    self.file,
+                    span,
+                    format!("the `{}` objective has no error budget to warn about", lowered.id),
+                )
+                .label("nothing to warn about")
+                .help("an early warning needs a target below 100%; remove it, or lower the target");
+                self.report(diagnostic);
+            }
+        }
+        Some(lowered)
+    }
+
+    fn commitment(
+        &mut self,
+        objective: &ast::Objective,
+        base: Option<&Objective>,
+        scope: &Scope<'_>,
+        measured: Option<&Measurement>,
+    ) -> Option<Commitment> {
+        match &objective.kind {
+            ObjectiveKind::Availability { target } => Some(Commitment::Availability {
+                target_percent: self.percent(target, "an availability target")?,
+            }),
+            ObjectiveKind::Latency {
+                percentile,
+                threshold,
+            } => {
+                let percentile = self.percentile(percentile);
+                let threshold = self.duration(threshold, "a latency threshold");
+                let threshold_seconds = match threshold? {
+                    ir::Duration::Seconds(s) => s,
+                    ir::Duration::BusinessDays(_) => {
+                        let ObjectiveKind::Latency { threshold, .. } = &objective.kind else {
+                            return None;
+                        };
+                        let diagnostic = Diagnostic::error(
+                            Code::E212,
+                            self.file,
+                            threshold.span,
+                            "expected a duration such as `300ms`, found a count of business days",
+                        )
+                        .label("a latency cannot be counted in business days")
+                        .help("write the latency threshold in ms, s, m or h");
+                        self.report(diagnostic);
+                        return None;
+                    }
+                };
+                Some(Commitment::Latency {
+                    percentile: percentile?,
+                    threshold_seconds,
+                })
+            }
+            ObjectiveKind::ErrorRate { max } => Some(Commitment::ErrorRate {
+                max_percent: self.percent(max, "an error-rate limit")?,
+            }),
+            ObjectiveKind::Throughput { min, noun, per } => Some(Commitment::Throughput {
+                minimum: self.count(min, "a throughput")?,
+                unit: noun.as_ref().map(|n| n.value.clone()),
+                per: match per {
+                    ast::RateUnit::Second => ir::RateUnit::Second,
+                    ast::RateUnit::Minute => ir::RateUnit::Minute,
+                    ast::RateUnit::Hour => ir::RateUnit::Hour,
+                    ast::RateUnit::Day => ir::RateUnit::Day,
+                },
+            }),
+            ObjectiveKind::Response {
+                priority,
+                within,
+                attainment,
+            }
+            | ObjectiveKind::Resolution {
+                priority,
+                within,
+                attainment,
+            } => {
+                let known = scope.priorities.iter().any(|p| p.id == priority.value);
+                if !known {
+                    self.undefined(
+                        "priority",
+                        &priority.value,
+                        priority.span,
+                        scope.priorities.iter().map(|p| p.id.as_str()),
+                        format!("define it with `priority {} \"Name\"`", priority.value),
+                    );
+                }
+                let what = if matches!(objective.kind, ObjectiveKind::Response { .. }) {
+                    "a response target"
+                } else {
+                    "a resolution target"
+                };
+                let within_value = self.duration(within, what);
+                if let (Some(ir::Duration::BusinessDays(_)), Some(Measurement::AroundTheClock)) =
+                    (&within_value, measured)
+                {
+                    let diagnostic = Diagnostic::error(
+                        Code::E213,
+                        self.file,
+                        within.span,
+                        format!("{what} in business days needs a business-hours calendar"),
+                    )
+                    .label("business days, but measured around the clock")
+                    .help(format!(
+                        "add `during CALENDAR` to count business days on that calendar, or write the target in hours such as `{}h`",
+                        within.number.parse::<u32>().map(|d| d * 24).unwrap_or(24)
+                    ));
+                    self.report(diagnostic);
+                    return None;
+                }
+                let attainment_percent = match attainment {
+                    Some(share) => self.percent(share, "the share of tickets")?,
+                    None => match base.map(|b| &b.commitment) {
+                        Some(Commitment::Response {
+                            attainment_percent, ..
+                        })
+                        | Some(Commitment::Resolution {
+                            attainment_percent, ..
+                        }) => *attainment_percent,
+                        _ => Dec::from_int(100),
+                    },
+                };
+                let within = within_value?;
+                if !known {
+                    return None;
+                }
+                Some(if matches!(objective.kind, ObjectiveKind::Response { .. }) {
+                    Commitment::Response {
+                        priority: priority.value.clone(),
+                        within,
+                        attainment_percent,
+                    }
+                } else {
+                    Commitment::Resolution {
+                        priority: priority.value.clone(),
+                        within,
+                        attainment_percent,
+                    }
+                })
+            }
+            ObjectiveKind::Outcome {
+                id,
+                title,
+                target,
+                extra_targets,
+            } => {
+                for extra in extra_targets {
+                    self.duplicate(
+                        *extra,
+                        id.span,
+                        format!("the outcome `{}` has two targets", id.value),
+                    );
+                }
+                let target_percent = match target {
+                    Some(t) => self.percent(t, "an outcome target")?,
+                    None => match base.map(|b| &b.commitment) {
+                        Some(Commitment::Outcome { target_percent, .. }) => *target_percent,
+                        _ => {
+                            let diagnostic = Diagnostic::error(
+                                Code::E222,
+                                self.file,
+                                id.span,
+                                format!("the outcome `{}` has no target", id.value),
+                            )
+                            .label("no `target`")
+                            .help("add how often the outcome must be met, such as `target 100% per calendar month`");
+                            self.report(diagnostic);
+                            return None;
+                        }
+                    },
+                };
+                Some(Commitment::Outcome {
+                    title: title.value.clone(),
+                    target_percent,
+                })
+            }
+        }
+    }
+
+    fn percentile(&mut self, percentile: &ast::Spanned<String>) -> Option<Dec> {
+        let number = percentile.value.trim_start_matches('p');
+        let value: Decimal = number.parse().ok()?;
+        if value <= Decimal::ZERO || value >= Decimal::ONE_HUNDRED {
+            let diagnostic = Diagnostic::error(
+                Code::E204,
+                self.file,
+                percentile.span,
+                format!("the percentile `{}` is outside (0, 100)", percentile.value),
+            )
+            .label("out of range")
+            .help("write a percentile above 0 and below 100, such as `p99` or `p99.9`");
+            self.report(diagnostic);
+            return None;
+        }
+        Some(Dec::new(value))
+    }
+
+    pub(super) fn window(&mut self, window: &ast::Window) -> Option<ir::Window> {
+        match window {
+            ast::Window::CalendarMonth(_) => Some(ir::Window::CalendarMonth),
+            ast::Window::CalendarQuarter(_) => Some(ir::Window::CalendarQuarter),
+            ast::Window::CalendarYear(_) => Some(ir::Window::CalendarYear),
+            ast::Window::Rolling(length, _) => match self.duration(length, "a rolling window")? {
+                ir::Duration::Seconds(seconds) => Some(ir::Window::Rolling { seconds }),
+                ir::Duration::BusinessDays(_) => {
+                    let diagnostic = Diagnostic::error(
+                        Code::E212,
+                        self.file,
+                        length.span,
+                        "expected a duration such as `30 days`, found a count of business days",
+                    )
+                    .label("a rolling window is counted in calendar time")
+                    .help("write the window in days, such as `per rolling 30 days`");
+                    self.report(diagnostic);
+                    None
+                }
+            },
+        }
+    }
+
+    fn indicator(&mut self, objective: &ast::Objective, base: Option<&Objective>) -> Option<ir::Indicator> {
+        for extra in objective.indicators.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                objective.indicators[0].span,
+                "the objective has two indicators".to_string(),
+            );
+        }
+        let Some(indicator) = objective.indicators.first() else {
+            return base.and_then(|b| b.indicator.clone());
+        };
+        if indicator.source.value != "prometheus" {
+            let help = match did_you_mean(&indicator.source.value, ["prometheus"]) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "the indicator source `prometheus` is supported".to_string(),
+            };
+            let diagnostic = Diagnostic::error(
+                Code::E225,
+                self.file,
+                indicator.source.span,
+                format!("unknown indicator source `{}`", indicator.source.value),
+            )
+            .label("unknown source")
+            .help(help);
+            self.report(diagnostic);
+            return None;
+        }
+        const FIELDS: [&str; 4] = ["good", "bad", "total", "histogram"];
+        let mut fields: HashMap<&str, (&ast::Text, Span)> = HashMap::new();
+        let mut valid = true;
+        for (name, value) in &indicator.fields {
+            if !FIELDS.contains(&name.value.as_str()) {
+                let help = match did_you_mean(&name.value, FIELDS) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => {
+                        "a Prometheus indicator has `good` (or `bad`) and `total`, or `histogram`".to_string()
+                    }
+                };
+                let diagnostic = Diagnostic::error(
+                    Code::E225,
+                    self.file,
+                    name.span,
+                    format!("unknown indicator field `{}`", name.value),
+                )
+                .label("unknown field")
+                .help(help);
+                self.report(diagnostic);
+                valid = false;
+                continue;
+            }
+            if let Some((_, first)) = fields.get(name.value.as_str()) {
+                let first = *first;
+                self.duplicate(
+                    name.span,
+                    first,
+                    format!("the indicator gives `{}` twice", name.value),
+                );
+                continue;
+            }
+            if !self.selector(value, name.value == "histogram") {
+                valid = false;
+            }
+            fields.insert(name.value.as_str(), (value, name.span));
+        }
+        if !valid {
+            return None;
+        }
+        let is_latency = matches!(objective.kind, ObjectiveKind::Latency { .. });
+        if let Some((histogram, span)) = fields.get("histogram") {
+            if !is_latency {
+                let diagnostic = Diagnostic::error(
+                    Code::E224,
+                    self.file,
+                    *span,
+                    "a histogram indicator only measures a latency objective",
+                )
+                .label("histogram on a non-latency objective")
+                .help("measure this objective with `good \"...\"` and `total \"...\"` counters");
+                self.report(diagnostic);
+                return None;
+            }
+            if let Some((_, other)) = ["good", "bad", "total"].iter().find_map(|f| fields.get(f)) {
+                let diagnostic = Diagnostic::error(
+                    Code::E224,
+                    self.file,
+                    *other,
+                    "an indicator is either a histogram or a ratio of counters, not both",
+                )
+                .label("counter in a histogram indicator")
+                .secondary(self.file, *span, "histogram given here")
+                .help("keep `histogram`, or replace it with `good` and `total`");
+                self.report(diagnostic);
+                return None;
+            }
+            let (metric, matchers) = split_selector(&histogram.value);
+            return Some(ir::Indicator::PrometheusHistogram {
+                metric: metric.to_string(),
+                matchers: matchers.to_string(),
+            });
+        }
+        let good = fields.get("good");
+        let bad = fields.get("bad");
+        if let (Some((_, good_span)), Some((_, bad_span))) = (good, bad) {
+            let diagnostic = Diagnostic::error(
+                Code::E224,
+                self.file,
+                *bad_span,
+                "an indicator counts good or bad events, not both",
+            )
+            .label("`bad` with `good`")
+            .secondary(self.file, *good_span, "`good` given here")
+            .help("keep one of `good` and `bad`; the other follows from `total`");
+            self.report(diagnostic);
+            return None;
+        }
+        let Some((total, _)) = fields.get("total") else {
+            let diagnostic = Diagnostic::error(
+                Code::E222,
+                self.file,
+                indicator.source.span,
+                "the indicator has no `total`",
+            )
+            .label("no `total` events")
+            .help("add the counter of all events, such as `total \"http_requests_total{job='api'}\"`");
+            self.report(diagnostic);
+            return None;
+        };
+        if good.is_none() && bad.is_none() {
+            let diagnostic = Diagnostic::error(Code::E222, self.file, indicator.source.span, "the indicator has neither `good` nor `bad`")
+                .label("no `good` or `bad` events")
+                .help("add the counter of good events, such as `good \"http_requests_total{job='api',code!~'5..'}\"`");
+            self.report(diagnostic);
+            return None;
+        }
+        Some(ir::Indicator::PrometheusRatio {
+            good: good.map(|(t, _)| t.value.clone()),
+            bad: bad.map(|(t, _)| t.value.clone()),
+            total: total.value.clone(),
+        })
+    }
+
+    /// Checks a Prometheus series selector: `metric`, `metric{matchers}` or `{matchers}`.
+    fn selector(&mut self, text: &ast::Text, needs_metric: bool) -> bool {
+        let (metric, matchers) = split_selector(&text.value);
+        let metric_ok = metric
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit()));
+        let rest = &text.value[metric.len()..];
+        let braces_ok =
+            rest.is_empty() || (rest.starts_with('{') && rest.ends_with('}') && quotes_balanced(matchers));
+        let problem = if text.value.trim().is_empty() {
+            Some("the selector is empty")
+        } else if !metric_ok {
+            Some("the metric name may hold only letters, digits, `_` and `:`")
+        } else if !braces_ok {
+            Some("label matchers must be one `{...}` block after the metric name, with every quote closed")
+        } else if needs_metric && metric.is_empty() {
+            Some("a histogram needs its metric name, such as `http_request_duration_seconds`")
+        } else if metric.is_empty() && rest.is_empty() {
+            Some("the selector names no series")
+        } else {
+            None
+        };
+        let Some(problem) = problem else {
+            return true;
+        };
+        let diagnostic = Diagnostic::error(
+            Code::E226,
+            self.file,
+            text.span,
+            format!("malformed Prometheus selector: {problem}"),
+        )
+        .label("not a series selector")
+        .help("write a selector such as `http_requests_total{job='api',code!~'5..'}`");
+        self.report(diagnostic);
+        false
+    }
+
+    /// Reports a priority whose response target is longer than its resolution target (both in
+    /// seconds). Only pairs with at least one objective declared here are reported here.
+    fn check_response_resolution(&mut self, objectives: &[Objective], own: &OwnSpans, outer: &OwnSpans) {
+        for response in objectives {
+            let Commitment::Response { priority, within, .. } = &response.commitment else {
+                continue;
+            };
+            let resolution_id = format!("resolution.{priority}");
+            let Some(resolution) = objectives.iter().find(|o| o.id == resolution_id) else {
+                continue;
+            };
+            let Commitment::Resolution { within: limit, .. } = &resolution.commitment else {
+                continue;
+            };
+            let (ir::Duration::Seconds(r), ir::Duration::Seconds(l)) = (within, limit) else {
+                continue;
+            };
+            if r <= l {
+                continue;
+            }
+            let response_span = own.get(&response.id);
+            let resolution_span = own.get(&resolution_id);
+            let (primary, secondary) = match (response_span, resolution_span) {
+                (Some(a), b) => (*a, b.or(outer.get(&resolution_id))),
+                (None, Some(b)) => (*b, outer.get(&response.id)),
+                (None, None) => continue,
+            };
+            let mut diagnostic = Diagnostic::error(
+                Code::E218,
+                self.file,
+                primary,
+                format!(
+                    "the {priority} response target ({}) is longer than its resolution target ({})",
+                    seconds_text(*r),
+                    seconds_text(*l)
+                ),
+            )
+            .label(if response_span.is_some() { "response target" } else { "resolution target" })
+            .help("a ticket must get a response before it can be resolved: shorten the response target or lengthen the resolution target");
+            if let Some(secondary) = secondary {
+                let other = if response_span.is_some() {
+                    "resolution target"
+                } else {
+                    "response target"
+                };
+                diagnostic = diagnostic.secondary(self.file, *secondary, other);
+            }
+            self.report(diagnostic);
+        }
+    }
+}
+
+/// Effective objectives of a site or tier: the service's, with overrides replacing by id.
+pub(super) fn apply_overrides(objectives: &[Objective], overrides: &[Objective]) -> Vec<Objective> {
+    objectives
+        .iter()
+        .map(|o| overrides.iter().find(|x| x.id == o.id).unwrap_or(o).clone())
+        .collect()
+}
+
+fn inherit(mut objective: Objective, parent_id: Option<&str>) -> Objective {
+    if objective.origin.inherited_from.is_none() {
+        objective.origin.inherited_from = objective
+            .origin
+            .overrides
+            .take()
+            .or(parent_id.map(str::to_string));
+    }
+    objective.origin.overrides = None;
+    objective
+}
+
+fn needs_window(kind: &ObjectiveKind) -> bool {
+    matches!(
+        kind,
+        ObjectiveKind::Availability { .. }
+            | ObjectiveKind::Latency { .. }
+            | ObjectiveKind::ErrorRate { .. }
+            | ObjectiveKind::Outcome { .. }
+    )
+}
+
+fn has_budget(objective: &Objective) -> bool {
+    objective
+        .error_budget
+        .as_ref()
+        .is_some_and(|b| b.allowed_percent.value() > Decimal::ZERO)
+}
+
+/// The end of an objective's first line, so labels cover `availability 99.9%` and not the block.
+fn objective_head_end(objective: &ast::Objective) -> Span {
+    match &objective.kind {
+        ObjectiveKind::Availability { target } => target.span,
+        ObjectiveKind::Latency { threshold, .. } => threshold.span,
+        ObjectiveKind::ErrorRate { max } => max.span,
+        ObjectiveKind::Throughput { min, .. } => min.span,
+        ObjectiveKind::Response { within, .. } | ObjectiveKind::Resolution { within, .. } => within.span,
+        ObjectiveKind::Outcome { title, .. } => title.span,
+    }
+}
+
+fn split_selector(selector: &str) -> (&str, &str) {
+    let selector = selector.trim();
+    match selector.find('{') {
+        Some(open) => {
+            let inner = selector[open + 1..]
+                .strip_suffix('}')
+                .unwrap_or(&selector[open + 1..]);
+            (&selector[..open], inner)
+        }
+        None => (selector, ""),
+    }
+}
+
+fn quotes_balanced(matchers: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in matchers.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '{' | '}') => return false,
+            _ => {}
+        }
+    }
+    quote.is_none()
+}
+
+/// `14400` seconds as `4h`, for messages.
+pub(super) fn seconds_text(seconds: Dec) -> String {
+    let value = seconds.value();
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m")];
+    for (size, suffix) in units {
+        let size = Decimal::from(size);
+        if value >= size && (value % size).is_zero() {
+            return format!("{}{suffix}", (value / size).normalize());
+        }
+    }
+    format!("{}s", value.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_split_into_metric_and_matchers() {
+        assert_eq!(split_selector("x_total{a='1'}"), ("x_total", "a='1'"));
+        assert_eq!(split_selector("x_total"), ("x_total", ""));
+        assert!(quotes_balanced("a='1',b=~\"x|y\""));
+        assert!(!quotes_balanced("a='1"));
+        assert!(!quotes_balanced("a='1'}{b='2'"));
+    }
+
+    #[test]
+    fn seconds_read_in_the_largest_whole_unit() {
+        assert_eq!(seconds_text(Dec::from_int(14_400)), "4h");
+        assert_eq!(seconds_text(Dec::from_int(90)), "90s");
+        assert_eq!(seconds_text(Dec::from_int(172_800)), "2d");
+    }
+}
