@@ -39,7 +39,8 @@ pub struct Agreement {
     pub provider: Party,
     pub customer: Party,
     pub term: Term,
-    pub review: Option<ReviewCadence>,
+    /// How often the agreement is reviewed.
+    pub review: Option<CalendarPeriod>,
     pub revision_plan: Option<String>,
     pub clauses: Vec<Clause>,
     pub obligations: Vec<Obligation>,
@@ -131,22 +132,25 @@ pub struct Term {
     pub effective: NaiveDate,
     /// `None` for an open-ended term.
     pub end: Option<NaiveDate>,
-    pub notice: Option<Duration>,
+    /// The notice period for ending the agreement.
+    pub notice: Option<CalendarPeriod>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum CadenceUnit {
+pub enum PeriodUnit {
     Days,
     Weeks,
     Months,
     Years,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ReviewCadence {
-    pub every: u32,
-    pub unit: CadenceUnit,
+/// A count of calendar days, weeks, months or years: how contracts state notice periods and
+/// review cadences (a month is not a fixed number of seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CalendarPeriod {
+    pub count: u32,
+    pub unit: PeriodUnit,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -236,7 +236,7 @@ pub(super) fn lower(
     };
     let review = match singles.review {
         Some(r) => lower_review(ctx, r, term.as_ref(), singles.term.map(|t| t.span)),
-        None => parent.and_then(|p| p.review.clone()),
+        None => parent.and_then(|p| p.review),
     };
     let revision_plan = singles
         .revision
@@ -812,7 +812,7 @@ fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
     let notice = term
         .notice
         .as_ref()
-        .and_then(|n| ctx.duration(n, "the notice period"));
+        .and_then(|n| calendar_period(ctx, n, "a notice period", "30 days"));
     let effective = effective?;
     if let (Some(end), Some(end_written)) = (end, &term.end) {
         if end < effective {
@@ -835,68 +835,79 @@ fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
     })
 }
 
-fn lower_review(
+/// A whole number of calendar days, weeks, months or years, such as `3 months`.
+fn calendar_period(
     ctx: &mut Ctx<'_>,
-    review: &ast::Review,
-    term: Option<&ir::Term>,
-    term_span: Option<Span>,
-) -> Option<ir::ReviewCadence> {
-    let q = &review.every;
+    q: &ast::Quantity,
+    what: &str,
+    example: &str,
+) -> Option<ir::CalendarPeriod> {
     let unit = match q.unit {
-        Unit::Days => ir::CadenceUnit::Days,
-        Unit::Weeks => ir::CadenceUnit::Weeks,
-        Unit::Months => ir::CadenceUnit::Months,
-        Unit::Years => ir::CadenceUnit::Years,
+        Unit::Days => ir::PeriodUnit::Days,
+        Unit::Weeks => ir::PeriodUnit::Weeks,
+        Unit::Months => ir::PeriodUnit::Months,
+        Unit::Years => ir::PeriodUnit::Years,
         _ => {
             let diagnostic = Diagnostic::error(
                 Code::E212,
                 ctx.file,
                 q.span,
                 format!(
-                    "expected a review cadence such as `3 months`, found {}",
+                    "expected {what} such as `{example}`, found {}",
                     super::values::describe(q)
                 ),
             )
             .label("expected days, weeks, months or years")
-            .help("write how often the agreement is reviewed, such as `review every 3 months`");
+            .help(format!(
+                "write {what} in calendar days, weeks, months or years, such as `{example}`"
+            ));
             ctx.report(diagnostic);
             return None;
         }
     };
     let count = ctx.number(q)?;
-    let every = count
+    let whole = count
         .fract()
         .is_zero()
         .then(|| count.to_u32())
         .flatten()
         .filter(|c| *c > 0);
-    let Some(every) = every else {
+    let Some(count) = whole else {
         let diagnostic = Diagnostic::error(
             Code::E205,
             ctx.file,
             q.span,
-            "a review cadence is a whole number of periods above zero",
+            format!("{what} must be a whole number of periods above zero"),
         )
         .label("not a whole positive number")
-        .help("write a cadence such as `review every 3 months`");
+        .help(format!("write {what} such as `{example}`"));
         ctx.report(diagnostic);
         return None;
     };
-    let cadence = ir::ReviewCadence { every, unit };
+    Some(ir::CalendarPeriod { count, unit })
+}
+
+/// The date a calendar period after `date` (a month after 31 January is the end of February).
+pub(super) fn add_period(date: chrono::NaiveDate, period: ir::CalendarPeriod) -> Option<chrono::NaiveDate> {
+    let count = period.count;
+    match period.unit {
+        ir::PeriodUnit::Days => date.checked_add_days(chrono::Days::new(u64::from(count))),
+        ir::PeriodUnit::Weeks => date.checked_add_days(chrono::Days::new(u64::from(count) * 7)),
+        ir::PeriodUnit::Months => date.checked_add_months(Months::new(count)),
+        ir::PeriodUnit::Years => date.checked_add_months(Months::new(count.saturating_mul(12))),
+    }
+}
+
+fn lower_review(
+    ctx: &mut Ctx<'_>,
+    review: &ast::Review,
+    term: Option<&ir::Term>,
+    term_span: Option<Span>,
+) -> Option<ir::CalendarPeriod> {
+    let cadence = calendar_period(ctx, &review.every, "a review cadence", "3 months")?;
     if let Some(term) = term {
         if let Some(end) = term.end {
-            let first_review = match unit {
-                ir::CadenceUnit::Days => term
-                    .effective
-                    .checked_add_days(chrono::Days::new(u64::from(every))),
-                ir::CadenceUnit::Weeks => term
-                    .effective
-                    .checked_add_days(chrono::Days::new(u64::from(every) * 7)),
-                ir::CadenceUnit::Months => term.effective.checked_add_months(Months::new(every)),
-                ir::CadenceUnit::Years => term
-                    .effective
-                    .checked_add_months(Months::new(every.saturating_mul(12))),
-            };
+            let first_review = add_period(term.effective, cadence);
             if first_review.is_none_or(|first| first > end) {
                 let mut diagnostic = Diagnostic::error(
                     Code::E211,
@@ -919,9 +930,11 @@ fn lower_review(
 }
 
 fn inherited<T>(mut item: T, parent_id: Option<&str>, origin: impl Fn(&mut T) -> &mut Origin) -> T {
+    // Inherited from whichever agreement defined this version of the item: the parent, unless
+    // the parent itself inherited it.
     let o = origin(&mut item);
     if o.inherited_from.is_none() {
-        o.inherited_from = o.overrides.take().or(parent_id.map(str::to_string));
+        o.inherited_from = parent_id.map(str::to_string);
     }
     o.overrides = None;
     item

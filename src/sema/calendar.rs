@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::Ctx;
-use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
+use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::ir::{self, ClockInterval, DayHours, Weekday};
 use crate::syntax::ast::{self, DayRange, Spanned};
 
@@ -33,8 +33,23 @@ impl Ctx<'_> {
         if first.value.parse::<Tz>().is_ok() {
             return first.value.clone();
         }
-        let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
-        let suggestion = did_you_mean(&first.value, names);
+        // Zone names are long and alike (`Asia/Hanoi` is close to `Asia/Harbin`), so only a
+        // near-exact spelling is suggested.
+        let suggestion = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .map(|name| {
+                (
+                    strsim::damerau_levenshtein(
+                        &first.value.to_ascii_lowercase(),
+                        &name.to_ascii_lowercase(),
+                    ),
+                    name,
+                )
+            })
+            .filter(|(distance, _)| *distance <= 2)
+            .min()
+            .map(|(_, name)| name);
         let help = match suggestion {
             Some(name) => format!("did you mean `{name}`?"),
             None => "write an IANA time zone such as `Europe/Berlin` or `Asia/Ho_Chi_Minh`".to_string(),

@@ -927,11 +927,7 @@ pub(super) fn apply_overrides(objectives: &[Objective], overrides: &[Objective])
 
 fn inherit(mut objective: Objective, parent_id: Option<&str>) -> Objective {
     if objective.origin.inherited_from.is_none() {
-        objective.origin.inherited_from = objective
-            .origin
-            .overrides
-            .take()
-            .or(parent_id.map(str::to_string));
+        objective.origin.inherited_from = parent_id.map(str::to_string);
     }
     objective.origin.overrides = None;
     objective

@@ -35,9 +35,17 @@ pub(super) fn file(file_id: FileId, root: Pair<'_, Rule>) -> (File, Vec<Diagnost
     (file, builder.diagnostics)
 }
 
+/// The span of a pair, ending at its last token: pest's implicit whitespace before an
+/// optional part that is absent would otherwise stretch the span over the following lines.
 fn span(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(pair.as_span().start(), token_end(pair))
+}
+
+fn token_end(pair: &Pair<'_, Rule>) -> usize {
+    match pair.clone().into_inner().last() {
+        Some(last) => token_end(&last),
+        None => pair.as_span().end(),
+    }
 }
 
 fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
@@ -669,7 +677,7 @@ impl Builder {
 
     fn window(&mut self, p: Pair<'_, Rule>) -> Window {
         let s = span(&p);
-        for c in p.into_inner() {
+        for c in p.into_inner().flat_map(|c| c.into_inner()) {
             match c.as_rule() {
                 Rule::calendar_window => {
                     let text = c.as_str();

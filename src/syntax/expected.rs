@@ -18,7 +18,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::file | Rule::agreement => "an agreement such as `agreement hosting \"Cloud hosting\" { ... }`",
         Rule::import => "an `import \"file.sla\"`",
         Rule::agreement_item => {
-            "an agreement item such as `kind`, `version`, `status`, `term`, `calendar`, `priority`, `service` or `credits`"
+            "an agreement item (`kind`, `version`, `status`, `provider`, `term`, `calendar`, `priority`, `service`, `credits`, ...)"
         }
         Rule::kind_decl => "`kind customer`, `kind internal` or `kind underpinning`",
         Rule::level_decl => "`level corporate`, `level customer` or `level service`",
@@ -39,7 +39,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::obligation => "an obligation such as `obligation provider \"...\"`",
         Rule::calendar => "a calendar such as `calendar office \"Office hours\" { ... }`",
         Rule::calendar_item => {
-            "a calendar line such as `timezone Europe/Berlin`, `mon-fri 08:00-17:00`, `holiday 2026-12-25 \"Christmas Day\"` or `24x7`"
+            "a calendar line (`timezone Europe/Berlin`, `mon-fri 08:00-17:00`, `holiday 2026-12-25 \"Christmas Day\"`, `24x7`)"
         }
         Rule::timezone_decl => "`timezone` and an IANA zone such as `Europe/Berlin`",
         Rule::always_open => "`24x7`",
@@ -51,13 +51,13 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::priority => "a priority such as `priority P1 \"Critical\"`",
         Rule::maintenance => "a maintenance window such as `maintenance weekly \"Weekly maintenance\" { ... }`",
         Rule::maintenance_item => {
-            "a maintenance line such as `sun 01:00-03:00`, `timezone Europe/Berlin`, `notice 72h` or `applies to hosting`"
+            "a maintenance line (`sun 01:00-03:00`, `timezone Europe/Berlin`, `notice 72h`, `applies to hosting`)"
         }
         Rule::notice_decl => "a notice period such as `notice 72h`",
         Rule::applies_decl => "`applies to SERVICE`",
         Rule::service => "a service such as `service hosting \"Cloud hosting\" { ... }`",
         Rule::service_item => {
-            "a service line such as `availability 99.9% per calendar month`, `response P1 within 4h`, `outcome`, `site`, `depends on` or `warn when`"
+            "a service line (`availability 99.9% per calendar month`, `response P1 within 4h`, `outcome`, `site`, `depends on`, `warn when`, ...)"
         }
         Rule::description_decl => "`description \"...\"`",
         Rule::depends_decl => "`depends on SERVICE`",
@@ -66,7 +66,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::site_item => "`location \"...\"` or an objective such as `response P1 within 8h`",
         Rule::location_decl => "`location \"...\"`",
         Rule::objective => {
-            "an objective such as `availability 99.9% per calendar month`, `latency p99 under 300ms`, `response P1 within 4h` or `outcome`"
+            "an objective (`availability 99.9% per calendar month`, `latency p99 under 300ms`, `response P1 within 4h`, `outcome`, ...)"
         }
         Rule::availability => "`availability 99.9% per calendar month`",
         Rule::latency => "`latency p99 under 300ms per rolling 30 days`",
@@ -83,6 +83,9 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::attainment => "`for 95% of tickets`",
         Rule::window => "a window such as `per calendar month` or `per rolling 30 days`",
         Rule::calendar_window => "`calendar month`, `calendar quarter` or `calendar year`",
+        Rule::window_length => {
+            "a window (`calendar month`, `calendar quarter`, `calendar year` or `rolling 30 days`)"
+        }
         Rule::rolling_window => "`rolling 30 days`",
         Rule::measured_during => "`during CALENDAR` or `around the clock`",
         Rule::objective_body => "a block `{ ... }` with `indicator`, `measured by` or `warn when`",
@@ -95,7 +98,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::warn_decl => "`warn when 75% of error budget spent`",
         Rule::credits => "a credit policy such as `credits for hosting.availability { ... }`",
         Rule::credit_item | Rule::credit_tier => {
-            "a credit tier such as `from 99.0% below 99.9%: 10% of monthly fee`, or `cap` or `claim within`"
+            "a credit tier (`from 99.0% below 99.9%: 10% of monthly fee`), `cap` or `claim within`"
         }
         Rule::cap_decl => "a cap such as `cap 50% of monthly fee`",
         Rule::claim_decl => "`claim within 30 days`",
@@ -207,7 +210,11 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
         span,
         format!("expected {wanted}, found {found}"),
     )
-    .label(format!("unexpected {found}"))
+    .label(if span.start >= text.len() {
+        "the file ends here".to_string()
+    } else {
+        format!("unexpected {found}")
+    })
     .help(help)
 }
 
