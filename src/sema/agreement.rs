@@ -99,6 +99,7 @@ pub(super) fn lower(
     }
     let header = agreement.header;
     let id = agreement.id.value.as_str();
+    let mut absent: Vec<(&'static str, &'static str)> = Vec::new();
 
     let kind = match singles.kind {
         Some(kind) => choice(
@@ -113,9 +114,7 @@ pub(super) fn lower(
         ),
         None => parent.map(|p| p.kind).or_else(|| {
             missing(
-                ctx,
-                header,
-                id,
+                &mut absent,
                 "`kind`",
                 "add `kind customer` (an SLA), `kind internal` (an OLA) or `kind underpinning` (a UC)",
             );
@@ -133,9 +132,13 @@ pub(super) fn lower(
                 ("service", ir::Level::Service),
             ],
         ),
-        None => Some(match parent.map(|p| p.level) {
-            Some(ir::Level::Corporate) | None => ir::Level::Customer,
-            Some(_) => ir::Level::Service,
+        // One level below the parent; without one, a customer SLA is customer-level and an OLA
+        // or UC, which underpins a single service, is service-level.
+        None => Some(match (parent.map(|p| p.level), kind) {
+            (Some(ir::Level::Corporate), _) => ir::Level::Customer,
+            (Some(_), _) => ir::Level::Service,
+            (None, Some(ir::AgreementKind::Internal | ir::AgreementKind::Underpinning)) => ir::Level::Service,
+            (None, _) => ir::Level::Customer,
         }),
     };
     if let (Some(level), Some(parent), Some(written)) = (level, parent, singles.level) {
@@ -175,7 +178,7 @@ pub(super) fn lower(
             v.value.clone()
         }
         None => {
-            missing(ctx, header, id, "`version`", "add `version 1.0.0`");
+            missing(&mut absent, "`version`", "add `version 1.0.0`");
             String::new()
         }
     };
@@ -184,9 +187,7 @@ pub(super) fn lower(
         Some(status) => lower_status(ctx, status),
         None => {
             missing(
-                ctx,
-                header,
-                id,
+                &mut absent,
                 "`status`",
                 "add `status draft` (or review, approved, signed 2026-01-10, terminated 2026-12-31)",
             );
@@ -198,9 +199,7 @@ pub(super) fn lower(
         Some(p) => Some(party(ctx, p)),
         None => parent.map(|p| p.provider.clone()).or_else(|| {
             missing(
-                ctx,
-                header,
-                id,
+                &mut absent,
                 "provider",
                 "add `provider \"Name of the provider\" { contact \"Name\" <name@example.com> }`",
             );
@@ -211,9 +210,7 @@ pub(super) fn lower(
         Some(p) => Some(party(ctx, p)),
         None => parent.map(|p| p.customer.clone()).or_else(|| {
             missing(
-                ctx,
-                header,
-                id,
+                &mut absent,
                 "customer",
                 "add `customer \"Name of the customer\" { contact \"Name\" <name@example.com> }`",
             );
@@ -225,15 +222,14 @@ pub(super) fn lower(
         Some(t) => lower_term(ctx, t),
         None => parent.map(|p| p.term.clone()).or_else(|| {
             missing(
-                ctx,
-                header,
-                id,
+                &mut absent,
                 "term",
                 "add `term 2026-01-01 to 2026-12-31, notice 30 days` (or `term 2026-01-01 open-ended`)",
             );
             None
         }),
     };
+    report_missing(ctx, header, id, absent);
     let review = match singles.review {
         Some(r) => lower_review(ctx, r, term.as_ref(), singles.term.map(|t| t.span)),
         None => parent.and_then(|p| p.review),
@@ -697,16 +693,37 @@ fn unique(ctx: &mut Ctx<'_>, seen: &mut HashMap<String, Span>, name: &ast::Ident
     true
 }
 
-fn missing(ctx: &mut Ctx<'_>, header: Span, id: &str, what: &str, help: &str) {
-    let diagnostic = Diagnostic::error(
+fn missing(absent: &mut Vec<(&'static str, &'static str)>, what: &'static str, help: &'static str) {
+    absent.push((what, help));
+}
+
+/// One `E222` for everything an agreement lacks, each with the line to add.
+fn report_missing(ctx: &mut Ctx<'_>, header: Span, id: &str, absent: Vec<(&'static str, &'static str)>) {
+    if absent.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = absent.iter().map(|(what, _)| *what).collect();
+    let listed = match names.as_slice() {
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let mut diagnostic = Diagnostic::error(
         Code::E222,
         ctx.file,
         header,
-        format!("the agreement `{id}` has no {what}"),
+        format!("the agreement `{id}` has no {listed}"),
     )
-    .label(format!("missing {what}"))
-    .help(help.to_string());
-    ctx.report(diagnostic);
+    .label(format!("missing {listed}"));
+    for (_, help) in &absent {
+        diagnostic = diagnostic.note(*help);
+    }
+    let help = if absent.len() == 1 {
+        "add the line above inside the agreement's braces"
+    } else {
+        "add the lines above inside the agreement's braces"
+    };
+    ctx.report(diagnostic.help(help));
 }
 
 fn choice<T: Copy>(ctx: &mut Ctx<'_>, written: &ast::Ident, what: &str, options: &[(&str, T)]) -> Option<T> {

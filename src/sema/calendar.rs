@@ -100,6 +100,8 @@ impl Ctx<'_> {
             }
         }
         let mut result = Vec::new();
+        // Each overlapping pair of intervals is reported once, naming the days it affects.
+        let mut overlaps: Vec<((Span, Span), Vec<usize>)> = Vec::new();
         for (index, intervals) in per_day.iter_mut().enumerate() {
             if intervals.is_empty() {
                 continue;
@@ -109,21 +111,15 @@ impl Ctx<'_> {
             for interval in intervals.iter() {
                 if let Some(previous) = kept.last_mut() {
                     if interval.0 < previous.1 {
-                        let (first, second) = if previous.2.start <= interval.2.start {
+                        let pair = if previous.2.start <= interval.2.start {
                             (previous.2, interval.2)
                         } else {
                             (interval.2, previous.2)
                         };
-                        let diagnostic = Diagnostic::error(
-                            Code::E206,
-                            self.file,
-                            second,
-                            format!("opening hours overlap on {}", weekday_name(index)),
-                        )
-                        .label("overlaps another interval")
-                        .secondary(self.file, first, "the other interval")
-                        .help("make the intervals of a day follow one another, such as `08:00-12:00, 13:00-17:00`");
-                        self.report(diagnostic);
+                        match overlaps.iter_mut().find(|(p, _)| *p == pair) {
+                            Some((_, days)) => days.push(index),
+                            None => overlaps.push((pair, vec![index])),
+                        }
                         previous.1 = previous.1.max(interval.1);
                         continue;
                     }
@@ -138,6 +134,19 @@ impl Ctx<'_> {
                 day: Weekday::ALL[index],
                 intervals: kept.iter().map(|(s, e, _)| clock_interval(*s, *e)).collect(),
             });
+        }
+        for ((first, second), days) in overlaps {
+            let days: Vec<&str> = days.into_iter().map(weekday_name).collect();
+            let diagnostic = Diagnostic::error(
+                Code::E206,
+                self.file,
+                second,
+                format!("opening hours overlap on {}", join_days(&days)),
+            )
+            .label("overlaps another interval")
+            .secondary(self.file, first, "the other interval")
+            .help("make the intervals of a day follow one another, such as `08:00-12:00, 13:00-17:00`");
+            self.report(diagnostic);
         }
         result
     }
@@ -321,6 +330,14 @@ fn weekday_name(index: usize) -> &'static str {
         "Saturday",
         "Sunday",
     ][index % 7]
+}
+
+fn join_days(days: &[&str]) -> String {
+    match days {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn clock_text(minute: u32) -> String {

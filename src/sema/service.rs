@@ -338,13 +338,17 @@ impl Ctx<'_> {
             }
             spans.insert(id.clone(), head);
             let Some(base) = objectives.iter().find(|o| o.id == id) else {
-                let candidates = objectives.iter().map(|o| o.id.as_str());
-                let help = match did_you_mean(&id, candidates) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!(
-                        "add the objective to the service `{service_id}` first; an override can only change an objective the service has"
-                    ),
+                // A near miss (`response.P2` for `response.P1`) is usually a missing base objective,
+                // not a typo, so the help lists what the service has instead of guessing.
+                let existing: Vec<String> = objectives.iter().map(|o| format!("`{}`", o.id)).collect();
+                let has = if existing.is_empty() {
+                    "no objectives".to_string()
+                } else {
+                    existing.join(", ")
                 };
+                let help = format!(
+                    "add the `{id}` objective to the service `{service_id}` first (it has {has}); an override can only change an objective the service has"
+                );
                 let diagnostic = Diagnostic::error(
                     Code::E219,
                     self.file,

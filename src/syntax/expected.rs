@@ -32,7 +32,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::contact => "a contact such as `contact \"Lan Nguyen\" <lan@example.com>`",
         Rule::signatory => "a signatory such as `signatory \"Minh Tran\" title \"CFO\"`",
         Rule::term_decl => "a term such as `term 2026-01-01 to 2026-12-31, notice 30 days`",
-        Rule::term_end => "`to` and an end date, or `open-ended`",
+        Rule::term_end => "the end of the term (`to 2026-12-31` or `open-ended`)",
         Rule::review_decl => "a review cadence such as `review every 3 months`",
         Rule::revision_decl => "`revision \"...\"`",
         Rule::clause => "a clause such as `clause scope \"...\"`",
@@ -87,8 +87,8 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
             "a window (`calendar month`, `calendar quarter`, `calendar year` or `rolling 30 days`)"
         }
         Rule::rolling_window => "`rolling 30 days`",
-        Rule::measured_during => "`during CALENDAR` or `around the clock`",
-        Rule::objective_body => "a block `{ ... }` with `indicator`, `measured by` or `warn when`",
+        Rule::measured_during => "when it is measured (`during CALENDAR` or `around the clock`)",
+        Rule::objective_body => "a block `{ ... }` (with `indicator`, `measured by`, `warn when`)",
         Rule::inline_space => "a space",
         Rule::ident_char => "a letter, digit, `-` or `_`",
         Rule::objective_item => "`indicator`, `measured by \"...\"` or `warn when`",

@@ -1,0 +1,112 @@
+//! Every diagnostic code has fixtures under `tests/fixtures/diagnostics/`, named after the code
+//! they trigger; each fixture's fully rendered diagnostics are a snapshot.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use slac::diagnostics::{render_human_to_string, render_json, render_short, Code};
+
+/// Fixtures are checked by their path relative to the crate, so file names in the rendered
+/// output are the same on every machine.
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .to_path_buf()
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/diagnostics")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sla"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn code_of(path: &Path) -> Code {
+    let name = path.file_name().unwrap().to_string_lossy();
+    Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"))
+}
+
+#[test]
+fn rendered_diagnostics() {
+    insta::glob!("fixtures/diagnostics/*.sla", |path| {
+        let checked = slac::check(&[relative(path)]).unwrap();
+        insta::assert_snapshot!(render_human_to_string(&checked.sources, &checked.diagnostics));
+    });
+}
+
+#[test]
+fn each_fixture_reports_the_code_in_its_name() {
+    for path in fixtures() {
+        let expected = code_of(&path);
+        let checked = slac::check(std::slice::from_ref(&path)).unwrap();
+        let codes: BTreeSet<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert!(
+            codes.contains(&expected),
+            "{} reports {codes:?}, not {expected:?}",
+            path.display()
+        );
+        assert!(checked.has_errors(), "{} has no errors", path.display());
+    }
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    let covered: BTreeSet<Code> = fixtures().iter().map(|p| code_of(p)).collect();
+    for code in Code::ALL {
+        // A file over the size limit is 16 MiB: tests/cli.rs generates one instead.
+        if *code == Code::E102 {
+            continue;
+        }
+        assert!(covered.contains(code), "no fixture for {}", code.as_str());
+    }
+}
+
+#[test]
+fn every_diagnostic_has_a_label_and_help() {
+    for path in fixtures() {
+        let checked = slac::check(std::slice::from_ref(&path)).unwrap();
+        for diagnostic in &checked.diagnostics {
+            assert!(
+                !diagnostic.primary.message.is_empty(),
+                "{}: {diagnostic:?}",
+                path.display()
+            );
+            assert!(diagnostic.help.is_some(), "{}: {diagnostic:?}", path.display());
+            assert!(
+                !diagnostic.message.contains("Rule::"),
+                "{}: {diagnostic:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn short_and_json_formats() {
+    let path = PathBuf::from("tests/fixtures/diagnostics/E201_undefined_calendar.sla");
+    let checked = slac::check(&[path]).unwrap();
+    insta::assert_snapshot!("short", render_short(&checked.sources, &checked.diagnostics));
+    insta::assert_snapshot!(
+        "json",
+        render_json(&checked.sources, &checked.diagnostics, checked.files_checked())
+    );
+}
+
+#[test]
+fn all_errors_of_all_files_in_one_run() {
+    let checked = slac::check(&[PathBuf::from("tests/fixtures/diagnostics")]).unwrap();
+    let files_with_errors: BTreeSet<usize> = checked.diagnostics.iter().map(|d| d.primary.file).collect();
+    // Every fixture has errors; a syntax error in one does not hide the others'.
+    assert!(files_with_errors.len() >= fixtures().len());
+    let mut sorted = checked.diagnostics.clone();
+    slac::diagnostics::sort(&mut sorted);
+    assert_eq!(
+        sorted, checked.diagnostics,
+        "diagnostics are sorted by file and offset"
+    );
+}

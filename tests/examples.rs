@@ -1,0 +1,98 @@
+//! The bundled examples compile without a single diagnostic; their IR is snapshotted,
+//! validates against the published JSON Schema, and is byte-identical from run to run.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .to_path_buf()
+}
+
+fn example_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for folder in std::fs::read_dir("examples").unwrap() {
+        let folder = folder.unwrap().path();
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "sla") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn build_json(path: &Path) -> String {
+    let checked = slac::check(&[path.to_path_buf()]).unwrap();
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}:\n{}",
+        path.display(),
+        slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics)
+    );
+    let root = checked.roots[0];
+    slac::emit::json(checked.program(root).unwrap())
+}
+
+#[test]
+fn examples_check_clean() {
+    let checked = slac::check(&[PathBuf::from("examples")]).unwrap();
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics)
+    );
+    assert!(example_files().len() >= 9);
+}
+
+#[test]
+fn example_ir() {
+    insta::glob!("../examples", "*/*.sla", |path| {
+        insta::assert_snapshot!(build_json(&relative(path)));
+    });
+}
+
+#[test]
+fn example_ir_validates_against_the_schema() {
+    let schema = slac::ir::json_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in example_files() {
+        let instance: serde_json::Value = serde_json::from_str(&build_json(&path)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    }
+}
+
+#[test]
+fn schema_rejects_a_broken_document() {
+    // The validation above can fail: a document missing its agreements or with a wrong type
+    // is rejected.
+    let schema = slac::ir::json_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(!validator.is_valid(&serde_json::json!({ "ir_version": 1 })));
+    let path = PathBuf::from("examples/cloud-hosting/cloud-hosting.sla");
+    let mut instance: serde_json::Value = serde_json::from_str(&build_json(&path)).unwrap();
+    instance["agreements"][0]["kind"] = serde_json::json!("partner");
+    assert!(!validator.is_valid(&instance));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for path in example_files() {
+        assert_eq!(build_json(&path), build_json(&path), "{}", path.display());
+    }
+}
+
+#[test]
+fn decimals_keep_their_digits() {
+    let json = build_json(Path::new("examples/cloud-hosting/cloud-hosting.sla"));
+    assert!(json.contains("\"target_percent\": 99.95"));
+    assert!(!json.contains("99.94999"));
+}
