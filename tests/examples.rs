@@ -96,3 +96,10 @@ fn decimals_keep_their_digits() {
     assert!(json.contains("\"target_percent\": 99.95"));
     assert!(!json.contains("99.94999"));
 }
+
+#[test]
+fn valid_fixtures_check_clean_with_ir_snapshots() {
+    insta::glob!("fixtures/valid/*.sla", |path| {
+        insta::assert_snapshot!(build_json(&relative(path)));
+    });
+}

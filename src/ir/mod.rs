@@ -462,7 +462,8 @@ pub struct CreditPolicy {
     /// From the highest service level down.
     pub tiers: Vec<CreditTier>,
     pub cap: Option<Amount>,
-    pub claim_within: Option<Duration>,
+    /// How long after the window the customer may claim the credit.
+    pub claim_within: Option<CalendarPeriod>,
     #[serde(flatten)]
     pub origin: Origin,
 }

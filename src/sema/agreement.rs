@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::Months;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::service::{apply_overrides, Scope};
 use super::{Ctx, DeferredRef, Lowered};
@@ -829,7 +828,7 @@ fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
     let notice = term
         .notice
         .as_ref()
-        .and_then(|n| calendar_period(ctx, n, "a notice period", "30 days"));
+        .and_then(|n| ctx.calendar_period(n, "a notice period", "30 days"));
     let effective = effective?;
     if let (Some(end), Some(end_written)) = (end, &term.end) {
         if end < effective {
@@ -852,58 +851,6 @@ fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
     })
 }
 
-/// A whole number of calendar days, weeks, months or years, such as `3 months`.
-fn calendar_period(
-    ctx: &mut Ctx<'_>,
-    q: &ast::Quantity,
-    what: &str,
-    example: &str,
-) -> Option<ir::CalendarPeriod> {
-    let unit = match q.unit {
-        Unit::Days => ir::PeriodUnit::Days,
-        Unit::Weeks => ir::PeriodUnit::Weeks,
-        Unit::Months => ir::PeriodUnit::Months,
-        Unit::Years => ir::PeriodUnit::Years,
-        _ => {
-            let diagnostic = Diagnostic::error(
-                Code::E212,
-                ctx.file,
-                q.span,
-                format!(
-                    "expected {what} such as `{example}`, found {}",
-                    super::values::describe(q)
-                ),
-            )
-            .label("expected days, weeks, months or years")
-            .help(format!(
-                "write {what} in calendar days, weeks, months or years, such as `{example}`"
-            ));
-            ctx.report(diagnostic);
-            return None;
-        }
-    };
-    let count = ctx.number(q)?;
-    let whole = count
-        .fract()
-        .is_zero()
-        .then(|| count.to_u32())
-        .flatten()
-        .filter(|c| *c > 0);
-    let Some(count) = whole else {
-        let diagnostic = Diagnostic::error(
-            Code::E205,
-            ctx.file,
-            q.span,
-            format!("{what} must be a whole number of periods above zero"),
-        )
-        .label("not a whole positive number")
-        .help(format!("write {what} such as `{example}`"));
-        ctx.report(diagnostic);
-        return None;
-    };
-    Some(ir::CalendarPeriod { count, unit })
-}
-
 /// The date a calendar period after `date` (a month after 31 January is the end of February).
 pub(super) fn add_period(date: chrono::NaiveDate, period: ir::CalendarPeriod) -> Option<chrono::NaiveDate> {
     let count = period.count;
@@ -921,7 +868,7 @@ fn lower_review(
     term: Option<&ir::Term>,
     term_span: Option<Span>,
 ) -> Option<ir::CalendarPeriod> {
-    let cadence = calendar_period(ctx, &review.every, "a review cadence", "3 months")?;
+    let cadence = ctx.calendar_period(&review.every, "a review cadence", "3 months")?;
     if let Some(term) = term {
         if let Some(end) = term.end {
             let first_review = add_period(term.effective, cadence);

@@ -254,7 +254,7 @@ impl Ctx<'_> {
         let claim_within = credits
             .claims
             .first()
-            .and_then(|q| self.duration(q, "the claim period"));
+            .and_then(|q| self.calendar_period(q, "a claim period", "30 days"));
         let (objective, _) = target?;
         Some(ir::CreditPolicy {
             objective,

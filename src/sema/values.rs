@@ -278,4 +278,53 @@ impl Ctx<'_> {
         self.report(diagnostic);
         None
     }
+
+    /// A whole number of calendar days, weeks, months or years, such as `3 months`.
+    pub(super) fn calendar_period(
+        &mut self,
+        q: &Quantity,
+        what: &str,
+        example: &str,
+    ) -> Option<ir::CalendarPeriod> {
+        let unit = match q.unit {
+            Unit::Days => ir::PeriodUnit::Days,
+            Unit::Weeks => ir::PeriodUnit::Weeks,
+            Unit::Months => ir::PeriodUnit::Months,
+            Unit::Years => ir::PeriodUnit::Years,
+            _ => {
+                let diagnostic = Diagnostic::error(
+                    Code::E212,
+                    self.file,
+                    q.span,
+                    format!("expected {what} such as `{example}`, found {}", describe(q)),
+                )
+                .label("expected days, weeks, months or years")
+                .help(format!(
+                    "write {what} in calendar days, weeks, months or years, such as `{example}`"
+                ));
+                self.report(diagnostic);
+                return None;
+            }
+        };
+        let count = self.number(q)?;
+        let whole = count
+            .fract()
+            .is_zero()
+            .then(|| count.to_u32())
+            .flatten()
+            .filter(|c| *c > 0);
+        let Some(count) = whole else {
+            let diagnostic = Diagnostic::error(
+                Code::E205,
+                self.file,
+                q.span,
+                format!("{what} must be a whole number of periods above zero"),
+            )
+            .label("not a whole positive number")
+            .help(format!("write {what} such as `{example}`"));
+            self.report(diagnostic);
+            return None;
+        };
+        Some(ir::CalendarPeriod { count, unit })
+    }
 }
