@@ -1,1 +1,83 @@
-fn main() {}
+//! Throughput of the whole pipeline (read, parse, analyze) on generated corpora, in MB/s and
+//! files/s, and the latency of one `slac check` process on a typical spec (what a pre-commit
+//! hook pays per commit, process start included).
+//!
+//! Run with `cargo bench --bench throughput`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+/// 200 files of 5 services each (about 6 KB per file).
+const FILES: usize = 200;
+const SERVICES: usize = 5;
+
+fn corpus() -> (tempfile::TempDir, Vec<PathBuf>, u64) {
+    let folder = tempfile::tempdir().unwrap();
+    let files = slac::corpus::write_corpus(folder.path(), FILES, SERVICES).unwrap();
+    let bytes = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    (folder, files, bytes)
+}
+
+fn pipeline(c: &mut Criterion) {
+    let (folder, files, bytes) = corpus();
+    let paths = vec![folder.path().to_path_buf()];
+    let check = || {
+        let checked = slac::check(&paths).unwrap();
+        assert!(checked.diagnostics.is_empty());
+        checked
+    };
+
+    let mut group = c.benchmark_group("check-corpus");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("bytes", |b| b.iter(check));
+    group.throughput(Throughput::Elements(files.len() as u64));
+    group.bench_function("files", |b| b.iter(check));
+    group.finish();
+
+    // Parse only, to show how much of the pipeline pest's parse is.
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let mut group = c.benchmark_group("parse-only");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("bytes", |b| {
+        b.iter(|| {
+            for text in &texts {
+                let (_, diagnostics) = slac::syntax::parse(0, text);
+                assert!(diagnostics.is_empty());
+            }
+        })
+    });
+    group.finish();
+}
+
+fn single_file_process(c: &mut Criterion) {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("typical.sla");
+    std::fs::write(&path, slac::corpus::spec(7, 4)).unwrap();
+    let binary = env!("CARGO_BIN_EXE_slac");
+    let mut group = c.benchmark_group("single-file");
+    group.sample_size(50);
+    group.bench_function("slac-check-process", |b| {
+        b.iter(|| {
+            let status = Command::new(binary)
+                .arg("check")
+                .arg(&path)
+                .output()
+                .unwrap()
+                .status;
+            assert!(status.success());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, single_file_process);
+criterion_main!(benches);

@@ -6,6 +6,7 @@
 //! run and their imports; [`cli`] is a thin shell over the functions below.
 
 pub mod cli;
+pub mod corpus;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;

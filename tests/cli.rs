@@ -279,3 +279,27 @@ fn random_bytes_never_crash() {
         let _ = slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics);
     }
 }
+
+#[test]
+fn readme_lists_every_code_with_its_title() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    for code in slac::diagnostics::Code::ALL {
+        let row = format!("| {} | {} |", code.as_str(), code.title());
+        assert!(readme.contains(&row), "README lacks the row `{row}`");
+    }
+}
+
+#[test]
+fn readme_starts_with_the_two_commands() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let block: Vec<&str> = readme.split("```").nth(1).unwrap().lines().skip(1).collect();
+    let command = |line: &str| line.split('#').next().unwrap().trim().to_string();
+    assert_eq!(command(block[0]), "cargo run --release -- check examples/");
+    let test_command = command(block[1]);
+    assert_eq!(test_command, "cargo test");
+    let ci = fs::read_to_string(".ci/run").unwrap();
+    assert!(
+        ci.lines().any(|l| l.trim() == test_command),
+        "CI runs the README's test command"
+    );
+}

@@ -46,6 +46,9 @@ impl Ctx<'_> {
         };
         let objective_id = rest.join(".");
         let Some(objective) = service.objectives.iter().find(|o| o.id == objective_id) else {
+            if self.is_failed_objective(service_id, &objective_id) {
+                return None;
+            }
             let help = match did_you_mean(&objective_id, service.objectives.iter().map(|o| o.id.as_str())) {
                 Some(close) => format!("did you mean `{service_id}.{close}`?"),
                 None => {

@@ -12,7 +12,7 @@ mod credits;
 mod service;
 mod values;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir;
@@ -43,11 +43,26 @@ pub struct Analysis {
 pub(crate) struct Ctx<'a> {
     pub file: FileId,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Objectives (`service.objective`) that were declared but had errors: references to them
+    /// are not reported again, so one mistake gives one diagnostic.
+    failed_objectives: HashSet<String>,
 }
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(file: FileId, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
-        Self { file, diagnostics }
+        Self {
+            file,
+            diagnostics,
+            failed_objectives: HashSet::new(),
+        }
+    }
+
+    pub(crate) fn objective_failed(&mut self, service: &str, objective: &str) {
+        self.failed_objectives.insert(format!("{service}.{objective}"));
+    }
+
+    pub(crate) fn is_failed_objective(&self, service: &str, objective: &str) -> bool {
+        self.failed_objectives.contains(&format!("{service}.{objective}"))
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) {

@@ -71,6 +71,7 @@ impl Ctx<'_> {
             let position = objectives.iter().position(|o| o.id == id);
             let base_objective = position.map(|p| objectives[p].clone());
             let Some(mut lowered) = self.objective(objective, base_objective.as_ref(), scope) else {
+                self.objective_failed(&service.id.value, &id);
                 continue;
             };
             match position {
@@ -338,6 +339,9 @@ impl Ctx<'_> {
             }
             spans.insert(id.clone(), head);
             let Some(base) = objectives.iter().find(|o| o.id == id) else {
+                if self.is_failed_objective(service_id, &id) {
+                    continue;
+                }
                 // A near miss (`response.P2` for `response.P1`) is usually a missing base objective,
                 // not a typo, so the help lists what the service has instead of guessing.
                 let existing: Vec<String> = objectives.iter().map(|o| format!("`{}`", o.id)).collect();
