@@ -54,6 +54,29 @@ pub fn check(paths: &[PathBuf]) -> Result<Checked, InputError> {
 }
 
 /// Checks one in-memory file, as if it were at `path` (imports resolve next to it).
+///
+/// ```
+/// use std::path::Path;
+///
+/// let spec = r#"
+/// agreement demo "Demo" {
+///   kind customer
+///   version 1.0.0
+///   status draft
+///   provider "Provider"
+///   customer "Customer"
+///   term 2026-01-01 open-ended
+///   service api { availability 99.9% per calendar month }
+/// }"#;
+/// let checked = slac::check_source(Path::new("demo.sla"), spec);
+/// assert!(!checked.has_errors());
+/// let program = checked.program(checked.roots[0]).unwrap();
+/// let budget = program.agreements[0].services[0].objectives[0].error_budget.as_ref().unwrap();
+/// assert_eq!(budget.allowed_percent.to_string(), "0.1");
+///
+/// let broken = slac::check_source(Path::new("broken.sla"), &spec.replace("99.9%", "4h"));
+/// assert_eq!(broken.diagnostics[0].code.as_str(), "E212");
+/// ```
 pub fn check_source(path: &Path, text: &str) -> Checked {
     analyze(Workspace::from_source(path, text))
 }
