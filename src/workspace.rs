@@ -225,7 +225,8 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
-/// Expands a path to the `.sla` files it names, sorted, skipping hidden and `target` folders.
+/// Expands a path to the `.sla` files it names, sorted, skipping hidden and `target` folders
+/// and links to folders.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
     let metadata = std::fs::metadata(path).map_err(|e| InputError {
         path: path.to_path_buf(),
@@ -252,8 +253,13 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         if name.starts_with('.') || name == "target" {
             continue;
         }
+        // Symbolic links to folders are not followed, so a link loop cannot recurse forever;
+        // a linked file is read like any other.
+        let is_link = std::fs::symlink_metadata(&child).is_ok_and(|m| m.file_type().is_symlink());
         if child.is_dir() {
-            collect(&child, out)?;
+            if !is_link {
+                collect(&child, out)?;
+            }
         } else if child.extension().is_some_and(|e| e == "sla") {
             out.push(child);
         }

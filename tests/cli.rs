@@ -304,3 +304,17 @@ fn readme_starts_with_the_two_commands() {
         "CI runs the README's test command"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_a_folder_is_not_followed() {
+    let folder = tempfile::tempdir().unwrap();
+    fs::copy(GOOD, folder.path().join("hosting.sla")).unwrap();
+    std::os::unix::fs::symlink(folder.path(), folder.path().join("loop")).unwrap();
+    slac()
+        .arg("check")
+        .arg(folder.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("checked 1 file"));
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::Months;
 
 use super::service::{apply_overrides, Scope};
-use super::{Ctx, DeferredRef, Lowered};
+use super::{overriding, place, Ctx, DeferredRef, Lowered};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, Origin};
 use crate::syntax::ast::{self, AgreementItem, Unit};
@@ -364,21 +364,8 @@ pub(super) fn lower(
         }
         let position = services.iter().position(|s| s.id == service.id.value);
         let base = position.map(|p| services[p].clone());
-        let mut lowered = ctx.service(service, base.as_ref(), parent_id, &scope, &mut deferred);
-        match position {
-            Some(p) => {
-                lowered.origin = Origin {
-                    inherited_from: None,
-                    overrides: services[p]
-                        .origin
-                        .inherited_from
-                        .clone()
-                        .or(parent_id.map(str::to_string)),
-                };
-                services[p] = lowered;
-            }
-            None => services.push(lowered),
-        }
+        let lowered = ctx.service(service, base.as_ref(), parent_id, &scope, &mut deferred);
+        place(&mut services, position, lowered, |s| &mut s.origin, parent_id);
     }
     // Local dependencies, once every service is known.
     for item in &agreement.items {
@@ -937,12 +924,7 @@ fn merge_by<T: Clone>(
         {
             Some(mut replacement) => {
                 let mut base = item.clone();
-                let base_origin = origin(&mut base);
-                let overridden = base_origin
-                    .inherited_from
-                    .clone()
-                    .or(parent_id.map(str::to_string));
-                origin(&mut replacement).overrides = overridden;
+                *origin(&mut replacement) = overriding(origin(&mut base), parent_id);
                 result.push(replacement);
             }
             None => result.push(inherited(item.clone(), parent_id, origin)),

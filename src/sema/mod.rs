@@ -98,6 +98,33 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The origin of an item that replaces `base`, an item seen through the parent agreement: it
+/// overrides whichever agreement defined that version of the item.
+pub(crate) fn overriding(base: &ir::Origin, parent_id: Option<&str>) -> ir::Origin {
+    ir::Origin {
+        inherited_from: None,
+        overrides: base.inherited_from.clone().or(parent_id.map(str::to_string)),
+    }
+}
+
+/// Puts `item` in place of the inherited item at `position` (marking what it overrides), or
+/// appends it when it is new.
+pub(crate) fn place<T>(
+    items: &mut Vec<T>,
+    position: Option<usize>,
+    mut item: T,
+    origin: impl Fn(&mut T) -> &mut ir::Origin,
+    parent_id: Option<&str>,
+) {
+    match position {
+        Some(p) => {
+            *origin(&mut item) = overriding(origin(&mut items[p]), parent_id);
+            items[p] = item;
+        }
+        None => items.push(item),
+    }
+}
+
 /// Where a lowered agreement came from, and references to check once all are lowered.
 pub(crate) struct Lowered {
     pub ir: ir::Agreement,

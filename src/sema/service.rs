@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::{budget, Ctx, DeferredRef};
+use super::{budget, place, Ctx, DeferredRef};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, Commitment, Dec, Measurement, Objective, Origin};
 use crate::syntax::ast::{self, MeasuredDuring, ObjectiveKind};
@@ -70,24 +70,11 @@ impl Ctx<'_> {
             own_spans.insert(id.clone(), objective.keyword.to(objective_head_end(objective)));
             let position = objectives.iter().position(|o| o.id == id);
             let base_objective = position.map(|p| objectives[p].clone());
-            let Some(mut lowered) = self.objective(objective, base_objective.as_ref(), scope) else {
+            let Some(lowered) = self.objective(objective, base_objective.as_ref(), scope) else {
                 self.objective_failed(&service.id.value, &id);
                 continue;
             };
-            match position {
-                Some(p) => {
-                    lowered.origin = Origin {
-                        inherited_from: None,
-                        overrides: objectives[p]
-                            .origin
-                            .inherited_from
-                            .clone()
-                            .or(parent_id.map(str::to_string)),
-                    };
-                    objectives[p] = lowered;
-                }
-                None => objectives.push(lowered),
-            }
+            place(&mut objectives, position, lowered, |o| &mut o.origin, parent_id);
         }
 
         let service_warning = self.single_warning(&service.warnings);
