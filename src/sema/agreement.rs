@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::Months;
 
+use super::credits::ServiceIndex;
 use super::service::{apply_overrides, Scope};
 use super::{overriding, place, Ctx, DeferredRef, Lowered};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
@@ -354,6 +355,12 @@ pub(super) fn lower(
                 .collect()
         })
         .unwrap_or_default();
+    // Services by id, so that lowering many services stays linear.
+    let mut service_index: HashMap<String, usize> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
     let mut service_spans: HashMap<String, Span> = HashMap::new();
     for item in &agreement.items {
         let AgreementItem::Service(service) = item else {
@@ -362,9 +369,12 @@ pub(super) fn lower(
         if !unique(ctx, &mut service_spans, &service.id, "service") {
             continue;
         }
-        let position = services.iter().position(|s| s.id == service.id.value);
+        let position = service_index.get(&service.id.value).copied();
         let base = position.map(|p| services[p].clone());
         let lowered = ctx.service(service, base.as_ref(), parent_id, &scope, &mut deferred);
+        if position.is_none() {
+            service_index.insert(lowered.id.clone(), services.len());
+        }
         place(&mut services, position, lowered, |s| &mut s.origin, parent_id);
     }
     // Local dependencies, once every service is known.
@@ -384,7 +394,7 @@ pub(super) fn lower(
                     .label("depends on itself")
                     .help("name the services this one needs, such as `depends on network`");
                     ctx.report(diagnostic);
-                } else if !services.iter().any(|s| &s.id == local) {
+                } else if !service_index.contains_key(local) {
                     ctx.undefined(
                         "service",
                         local,
@@ -401,7 +411,7 @@ pub(super) fn lower(
     let mut maintenance_windows = Vec::new();
     for (mut window, written) in windows {
         for target in &written.applies_to {
-            if !services.iter().any(|s| s.id == target.value) {
+            if !service_index.contains_key(&target.value) {
                 ctx.undefined(
                     "service",
                     &target.value,
@@ -425,6 +435,7 @@ pub(super) fn lower(
     );
 
     // Credits and penalties, keyed by the objective they protect.
+    let by_id: ServiceIndex<'_> = services.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut credit_policies = Vec::new();
     let mut credit_spans: HashMap<String, Span> = HashMap::new();
     let mut penalties = Vec::new();
@@ -442,7 +453,7 @@ pub(super) fn lower(
                     continue;
                 }
                 credit_spans.insert(key, c.objective.span);
-                if let Some(policy) = ctx.credit_policy(c, &services) {
+                if let Some(policy) = ctx.credit_policy(c, &by_id) {
                     credit_policies.push(policy);
                 }
             }
@@ -453,7 +464,7 @@ pub(super) fn lower(
                     continue;
                 }
                 penalty_spans.insert(key, p.objective.span);
-                if let Some(penalty) = ctx.penalty(p, &services) {
+                if let Some(penalty) = ctx.penalty(p, &by_id) {
                     penalties.push(penalty);
                 }
             }

@@ -11,6 +11,9 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, Amount, Dec, ObjectiveRef};
 use crate::syntax::ast::{self, Unit};
 
+/// The services of an agreement by id.
+pub(super) type ServiceIndex<'s> = std::collections::BTreeMap<&'s str, &'s ir::Service>;
+
 struct WrittenTier {
     from: Option<(Dec, Span)>,
     below: (Dec, Span),
@@ -23,7 +26,7 @@ impl Ctx<'_> {
     pub(super) fn objective_ref<'s>(
         &mut self,
         reference: &ast::Reference,
-        services: &'s [ir::Service],
+        services: &ServiceIndex<'s>,
     ) -> Option<(ObjectiveRef, &'s ir::Objective)> {
         let Some((service_id, rest)) = reference.parts.split_first().filter(|(_, rest)| !rest.is_empty())
         else {
@@ -33,12 +36,12 @@ impl Ctx<'_> {
             );
             return None;
         };
-        let Some(service) = services.iter().find(|s| &s.id == service_id) else {
+        let Some(service) = services.get(service_id.as_str()) else {
             self.undefined(
                 "service",
                 service_id,
                 reference.span,
-                services.iter().map(|s| s.id.as_str()),
+                services.keys().copied(),
                 "name a service of this agreement, then its objective, such as `hosting.availability`"
                     .to_string(),
             );
@@ -170,7 +173,7 @@ impl Ctx<'_> {
     pub(super) fn credit_policy(
         &mut self,
         credits: &ast::Credits,
-        services: &[ir::Service],
+        services: &ServiceIndex<'_>,
     ) -> Option<ir::CreditPolicy> {
         let target = self.objective_ref(&credits.objective, services);
         let window = match &credits.window {
@@ -379,7 +382,7 @@ impl Ctx<'_> {
     pub(super) fn penalty(
         &mut self,
         penalty: &ast::Penalty,
-        services: &[ir::Service],
+        services: &ServiceIndex<'_>,
     ) -> Option<ir::Penalty> {
         let target = self.objective_ref(&penalty.objective, services);
         for extra in penalty.rates.iter().skip(1) {
