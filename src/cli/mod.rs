@@ -63,6 +63,7 @@ enum Command {
         /// Only this agreement, where the file defines several.
         #[arg(long)]
         agreement: Option<String>,
+        /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
