@@ -31,6 +31,8 @@ pub struct Checked {
     pub roots: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
     programs: BTreeMap<FileId, ir::Program>,
+    /// Where each item of the IR was written.
+    pub locations: ir::Locations,
 }
 
 impl Checked {
@@ -41,6 +43,11 @@ impl Checked {
     /// The IR of a file. Only meaningful when there are no errors.
     pub fn program(&self, file: FileId) -> Option<&ir::Program> {
         self.programs.get(&file)
+    }
+
+    /// Every agreement of every file, in file order.
+    pub fn agreements(&self) -> impl Iterator<Item = &ir::Agreement> {
+        self.programs.values().flat_map(|p| p.agreements.iter())
     }
 
     pub fn files_checked(&self) -> usize {
@@ -93,5 +100,6 @@ pub fn analyze(workspace: Workspace) -> Checked {
         roots: workspace.roots,
         diagnostics,
         programs: analysis.programs,
+        locations: analysis.locations,
     }
 }

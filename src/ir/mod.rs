@@ -3,12 +3,14 @@
 //! in ISO 8601. Every emitter reads this and nothing earlier.
 
 mod decimal;
+mod locations;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use decimal::Dec;
+pub use locations::{key, Location, Locations};
 
 /// Version of the IR's JSON shape; bumped on any incompatible change.
 pub const IR_VERSION: u32 = 1;

@@ -10,7 +10,7 @@ use super::credits::ServiceIndex;
 use super::service::{apply_overrides, Scope};
 use super::{overriding, place, Ctx, DeferredRef, Lowered};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
-use crate::ir::{self, Origin};
+use crate::ir::{self, key, Origin};
 use crate::syntax::ast::{self, AgreementItem, Unit};
 
 /// Items that may appear once; a second one is reported against the first.
@@ -99,6 +99,23 @@ pub(super) fn lower(
     }
     let header = agreement.header;
     let id = agreement.id.value.as_str();
+    ctx.agreement = id.to_string();
+    ctx.locate(key::agreement(id), agreement.id.span);
+    if let Some(status) = singles.status {
+        ctx.locate(key::status(id), status.span);
+    }
+    if let Some(term) = singles.term {
+        ctx.locate(key::term(id), term.span);
+    }
+    if let Some(review) = singles.review {
+        ctx.locate(key::review(id), review.span);
+    }
+    if let Some(provider) = singles.provider {
+        ctx.locate(key::party(id, "provider"), provider.name.span);
+    }
+    if let Some(customer) = singles.customer {
+        ctx.locate(key::party(id, "customer"), customer.name.span);
+    }
     let mut absent: Vec<(&'static str, &'static str)> = Vec::new();
 
     let kind = match singles.kind {
@@ -290,9 +307,11 @@ pub(super) fn lower(
                 origin: Origin::own(),
             }),
             AgreementItem::Calendar(c) if unique(ctx, &mut calendar_spans, &c.id, "calendar") => {
+                ctx.locate(key::calendar(id, &c.id.value), c.id.span);
                 calendars.push(ctx.calendar(c));
             }
             AgreementItem::Priority(p) if unique(ctx, &mut priority_spans, &p.id, "priority") => {
+                ctx.locate(key::priority(id, &p.id.value), p.id.span);
                 priorities.push(ir::Priority {
                     id: p.id.value.clone(),
                     name: p.name.value.clone(),
@@ -301,6 +320,7 @@ pub(super) fn lower(
                 });
             }
             AgreementItem::Maintenance(m) if unique(ctx, &mut window_spans, &m.id, "maintenance window") => {
+                ctx.locate(key::maintenance(id, &m.id.value), m.id.span);
                 windows.push((ctx.maintenance(m), m));
             }
             _ => {}
@@ -557,6 +577,8 @@ fn lower_tiers(
         if !unique(ctx, &mut spans, &tier.id, "pricing tier") {
             continue;
         }
+        let location = key::pricing_tier(&ctx.agreement, &tier.id.value);
+        ctx.locate(location, tier.id.span);
         for extra in tier.prices.iter().skip(1) {
             ctx.duplicate(
                 extra.span,

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::ir::{self, ClockInterval, DayHours, Weekday};
+use crate::ir::{self, key, ClockInterval, DayHours, Weekday};
 use crate::syntax::ast::{self, DayRange, Spanned};
 
 impl Ctx<'_> {
@@ -230,6 +230,8 @@ impl Ctx<'_> {
                 );
                 continue;
             }
+            let location = key::holiday(&self.agreement, &calendar.id.value, &first.to_string());
+            self.locate(location, holiday.span);
             holidays.push((
                 ir::Holiday {
                     first,

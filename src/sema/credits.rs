@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::Ctx;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
-use crate::ir::{self, Amount, Dec, ObjectiveRef};
+use crate::ir::{self, key, Amount, Dec, ObjectiveRef};
 use crate::syntax::ast::{self, Unit};
 
 /// The services of an agreement by id.
@@ -236,6 +236,19 @@ impl Ctx<'_> {
                 .then(b.from.map(|f| f.0).cmp(&a.from.map(|f| f.0)))
         });
         self.check_tiers(&tiers);
+        if let Some((objective, _)) = &target {
+            let agreement = self.agreement.clone();
+            self.locate(
+                key::credits(&agreement, &objective.service, &objective.objective),
+                credits.objective.span,
+            );
+            for (index, tier) in tiers.iter().enumerate() {
+                self.locate(
+                    key::credit_tier(&agreement, &objective.service, &objective.objective, index),
+                    tier.span,
+                );
+            }
+        }
 
         for extra in credits.caps.iter().skip(1) {
             self.duplicate(
@@ -417,6 +430,8 @@ impl Ctx<'_> {
             self.over_hundred(rate.span);
         }
         let (objective, _) = target?;
+        let location = key::penalty(&self.agreement, &objective.service, &objective.objective);
+        self.locate(location, penalty.objective.span);
         Some(ir::Penalty {
             objective,
             per_breach: per_breach?,

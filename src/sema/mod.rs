@@ -37,6 +37,8 @@ pub struct ParsedFile {
 pub struct Analysis {
     pub programs: BTreeMap<FileId, ir::Program>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each item of the IR was written.
+    pub locations: ir::Locations,
 }
 
 /// Diagnostic context for one file.
@@ -46,6 +48,9 @@ pub(crate) struct Ctx<'a> {
     /// Objectives (`service.objective`) that were declared but had errors: references to them
     /// are not reported again, so one mistake gives one diagnostic.
     failed_objectives: HashSet<String>,
+    /// The agreement being lowered, for location keys.
+    pub agreement: String,
+    pub locations: ir::Locations,
 }
 
 impl<'a> Ctx<'a> {
@@ -54,7 +59,14 @@ impl<'a> Ctx<'a> {
             file,
             diagnostics,
             failed_objectives: HashSet::new(),
+            agreement: String::new(),
+            locations: ir::Locations::default(),
         }
+    }
+
+    /// Records where an item of the IR was written.
+    pub(crate) fn locate(&mut self, key: String, span: Span) {
+        self.locations.insert(key, self.file, span);
     }
 
     pub(crate) fn objective_failed(&mut self, service: &str, objective: &str) {
@@ -272,6 +284,7 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
 
     // Lower parents before children.
     let order = topological(&parent);
+    let mut locations = ir::Locations::default();
     let mut lowered: Vec<Option<Lowered>> = (0..entries.len()).map(|_| None).collect();
     for index in order {
         let entry = &entries[index];
@@ -279,6 +292,7 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
         let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
         let mut ctx = Ctx::new(file.id, &mut diagnostics);
         let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
+        locations.extend(std::mem::take(&mut ctx.locations));
         lowered[index] = Some(result);
     }
 
@@ -331,6 +345,7 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
     Analysis {
         programs,
         diagnostics,
+        locations,
     }
 }
 

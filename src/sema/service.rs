@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{budget, place, Ctx, DeferredRef};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
-use crate::ir::{self, Commitment, Dec, Measurement, Objective, Origin};
+use crate::ir::{self, key, Commitment, Dec, Measurement, Objective, Origin};
 use crate::syntax::ast::{self, MeasuredDuring, ObjectiveKind};
 
 /// What objectives may refer to while an agreement is lowered.
@@ -55,6 +55,8 @@ impl Ctx<'_> {
                     .collect()
             })
             .unwrap_or_default();
+        let agreement_id = scope.agreement;
+        self.locate(key::service(agreement_id, &service.id.value), service.id.span);
         let mut own_spans: OwnSpans = HashMap::new();
         for objective in &service.objectives {
             let id = objective_id(objective);
@@ -67,7 +69,9 @@ impl Ctx<'_> {
                 );
                 continue;
             }
-            own_spans.insert(id.clone(), objective.keyword.to(objective_head_end(objective)));
+            let head = objective.keyword.to(objective_head_end(objective));
+            own_spans.insert(id.clone(), head);
+            self.locate(key::objective(agreement_id, &service.id.value, &id), head);
             let position = objectives.iter().position(|o| o.id == id);
             let base_objective = position.map(|p| objectives[p].clone());
             let Some(lowered) = self.objective(objective, base_objective.as_ref(), scope) else {
@@ -129,6 +133,20 @@ impl Ctx<'_> {
                 continue;
             }
             site_spans.insert(site.id.value.clone(), site.id.span);
+            self.locate(
+                key::site(agreement_id, &service.id.value, &site.id.value),
+                site.id.span,
+            );
+            for objective in &site.objectives {
+                let head = objective.keyword.to(objective_head_end(objective));
+                let location = key::site_objective(
+                    agreement_id,
+                    &service.id.value,
+                    &site.id.value,
+                    &objective_id(objective),
+                );
+                self.locate(location, head);
+            }
             let lowered = self.site(
                 site,
                 &service.id.value,
@@ -146,11 +164,17 @@ impl Ctx<'_> {
         let mut depends_on = Vec::new();
         for reference in &service.depends_on {
             match reference.parts.as_slice() {
-                [service_id] => depends_on.push(ir::ServiceRef {
-                    agreement: scope.agreement.to_string(),
-                    service: service_id.clone(),
-                }),
+                [service_id] => {
+                    let location = key::dependency(agreement_id, &service.id.value, agreement_id, service_id);
+                    self.locate(location, reference.span);
+                    depends_on.push(ir::ServiceRef {
+                        agreement: scope.agreement.to_string(),
+                        service: service_id.clone(),
+                    });
+                }
                 [agreement, service_id] => {
+                    let location = key::dependency(agreement_id, &service.id.value, agreement, service_id);
+                    self.locate(location, reference.span);
                     deferred.push(DeferredRef {
                         span: reference.span,
                         agreement: agreement.clone(),
