@@ -6,10 +6,12 @@
 //! run and their imports; [`cli`] is a thin shell over the functions below.
 
 pub mod cli;
+pub mod config;
 pub mod corpus;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
+pub mod lint;
 pub mod sema;
 pub mod source;
 pub mod syntax;
@@ -50,8 +52,9 @@ impl Checked {
         self.programs.values().flat_map(|p| p.agreements.iter())
     }
 
+    /// The number of `.sla` files checked (imports included, configuration files not).
     pub fn files_checked(&self) -> usize {
-        self.sources.len()
+        self.programs.len()
     }
 }
 
@@ -102,4 +105,65 @@ pub fn analyze(workspace: Workspace) -> Checked {
         programs: analysis.programs,
         locations: analysis.locations,
     }
+}
+
+/// Runs the lints over a checked run, adding their findings to `checked.diagnostics`.
+///
+/// Each file's nearest `slac.toml` decides which lints run and how severe they are; inline
+/// `# slac: allow(...)` comments suppress findings. The rules run only when no file has errors
+/// (their input would be incomplete); configuration and suppression comments are checked
+/// either way. `today` is the date reviews and expiry are judged against.
+pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
+    let spec_files: Vec<FileId> = checked.programs.keys().copied().collect();
+    let mut findings: Vec<Diagnostic> = Vec::new();
+
+    // Configurations, each loaded once.
+    let mut configs: BTreeMap<PathBuf, Option<config::Config>> = BTreeMap::new();
+    let mut config_of: BTreeMap<FileId, PathBuf> = BTreeMap::new();
+    for &file in &spec_files {
+        if let Some(path) = config::discover(checked.sources.path(file)) {
+            if !configs.contains_key(&path) {
+                let (loaded, mut problems) = config::load(&path, &mut checked.sources);
+                findings.append(&mut problems);
+                configs.insert(path.clone(), loaded);
+            }
+            config_of.insert(file, path);
+        }
+    }
+
+    let mut suppressions = Vec::new();
+    for &file in &spec_files {
+        let (mut found, mut problems) = lint::suppress::parse(file, checked.sources.text(file));
+        suppressions.append(&mut found);
+        findings.append(&mut problems);
+    }
+
+    if !checked.has_errors() {
+        // What each file's configuration makes of a finding: its severity, or off.
+        let configure = |mut finding: Diagnostic, checked: &Checked| -> Option<Diagnostic> {
+            let configured = config_of
+                .get(&finding.primary.file)
+                .and_then(|path| configs.get(path))
+                .and_then(Option::as_ref);
+            let setting = match configured {
+                Some(config) => config.setting(checked.sources.path(finding.primary.file), finding.code),
+                None => Some(finding.code.default_severity()),
+            };
+            setting.map(|severity| {
+                finding.severity = severity;
+                finding
+            })
+        };
+        let input = lint::LintInput::new(checked.agreements().collect(), &checked.locations, today);
+        let lints: Vec<Diagnostic> = lint::run(&input)
+            .into_iter()
+            .filter_map(|f| configure(f, checked))
+            .collect();
+        findings.extend(lint::suppress::apply(&mut suppressions, lints));
+        let unused = lint::suppress::unused(&suppressions);
+        findings.extend(unused.into_iter().filter_map(|f| configure(f, checked)));
+    }
+    checked.diagnostics.append(&mut findings);
+    diagnostics::sort(&mut checked.diagnostics);
+    checked.diagnostics.dedup();
 }

@@ -21,7 +21,7 @@ const BAD: &str = "tests/fixtures/diagnostics/E201_undefined_calendar.sla";
 #[test]
 fn check_exit_codes() {
     slac()
-        .args(["check", "examples"])
+        .args(["check", "--today", "2026-06-15", "examples"])
         .assert()
         .code(0)
         .stderr(predicate::str::contains("no problems found"));
@@ -43,7 +43,7 @@ fn check_exit_codes() {
 fn check_defaults_to_the_current_folder() {
     slac()
         .current_dir("examples/multi-level")
-        .arg("check")
+        .args(["check", "--today", "2026-06-15"])
         .assert()
         .code(0)
         .stderr(predicate::str::contains("checked 3 files"));
@@ -148,7 +148,7 @@ fn schema_and_explain() {
         .args(["explain", "e212"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("E212: wrong kind of value"))
+        .stdout(predicate::str::contains("E212 wrong-unit: wrong kind of value"))
         .stdout(predicate::str::contains("## Write instead"));
     slac()
         .args(["explain", "E999"])
@@ -284,7 +284,7 @@ fn random_bytes_never_crash() {
 fn readme_lists_every_code_with_its_title() {
     let readme = fs::read_to_string("README.md").unwrap();
     for code in slac::diagnostics::Code::ALL {
-        let row = format!("| {} | {} |", code.as_str(), code.title());
+        let row = format!("| {} | `{}` | {} |", code.as_str(), code.name(), code.title());
         assert!(readme.contains(&row), "README lacks the row `{row}`");
     }
 }
@@ -317,4 +317,40 @@ fn a_symlink_loop_in_a_folder_is_not_followed() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains("checked 1 file"));
+}
+
+#[test]
+fn the_readme_tour_example_compiles_without_findings() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let after = readme
+        .split("A complete small agreement, `hosting.sla`:")
+        .nth(1)
+        .unwrap();
+    let example = after.split("```").nth(1).unwrap().trim_start_matches('\n');
+    let mut checked = slac::check_source(Path::new("hosting.sla"), example);
+    slac::lint(&mut checked, chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics)
+    );
+    // The broken variant the README shows gives the two errors it shows.
+    let broken = example
+        .replace(
+            "availability 99.9% per calendar month",
+            "availability 99.9 per calendar month",
+        )
+        .replace("during office", "during ofice");
+    let checked = slac::check_source(Path::new("broken.sla"), &broken);
+    let shown = slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics);
+    let block = readme
+        .split("in one run:")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .nth(1)
+        .unwrap();
+    let block = block.trim_start_matches('\n');
+    let expected = block.rsplit_once("checked 1 file").unwrap().0;
+    assert_eq!(shown.trim_end(), expected.trim_end());
 }

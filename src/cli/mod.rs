@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::{self, Code, ColorMode};
@@ -48,7 +49,15 @@ enum Command {
         /// When to colour human output (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// The date reviews and expiry are judged against (YYYY-MM-DD); today by default.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+        /// Make warnings fail the run (exit 1), as errors do.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
     },
+    /// List the lint rules: code, name, default severity and what each checks.
+    Rules,
     /// Compile one file and write an output format.
     #[command(after_help = BUILD_EXAMPLES)]
     Build {
@@ -84,6 +93,21 @@ enum Format {
     Short,
     /// A versioned JSON document, to standard output.
     Json,
+    /// A SARIF 2.1.0 log, to standard output (for code-scanning tools).
+    Sarif,
+    /// GitHub Actions workflow commands, to standard output (annotations on pull requests).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// Warnings fail the run.
+    Warnings,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date such as 2026-01-31"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,7 +153,20 @@ pub fn run() -> ExitCode {
 
 fn execute(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check { paths, format, color } => check(paths, format, color.into()),
+        Command::Check {
+            paths,
+            format,
+            color,
+            today,
+            deny,
+        } => {
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            check(paths, format, color.into(), today, deny.is_some())
+        }
+        Command::Rules => {
+            print_stdout(&rules_table())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build {
             file,
             emit,
@@ -180,6 +217,15 @@ fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), Str
             "{}",
             diagnostics::render_short(&checked.sources, &checked.diagnostics)
         ),
+        Format::Sarif => print_stdout(&diagnostics::render_sarif(
+            &checked.sources,
+            &checked.diagnostics,
+            docs,
+        ))?,
+        Format::Github => print_stdout(&diagnostics::render_github(
+            &checked.sources,
+            &checked.diagnostics,
+        ))?,
         Format::Json => print_stdout(&diagnostics::render_json(
             &checked.sources,
             &checked.diagnostics,
@@ -189,23 +235,50 @@ fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), Str
     Ok(())
 }
 
-fn exit_for(checked: &Checked) -> ExitCode {
-    if checked.has_errors() {
+fn exit_for(checked: &Checked, deny_warnings: bool) -> ExitCode {
+    let fails = checked.has_errors() || (deny_warnings && !checked.diagnostics.is_empty());
+    if fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn check(paths: Vec<PathBuf>, format: Format, color: ColorMode) -> Result<ExitCode, String> {
+fn check(
+    paths: Vec<PathBuf>,
+    format: Format,
+    color: ColorMode,
+    today: NaiveDate,
+    deny_warnings: bool,
+) -> Result<ExitCode, String> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
     };
-    let checked = crate::check(&paths).map_err(|e| e.to_string())?;
+    let mut checked = crate::check(&paths).map_err(|e| e.to_string())?;
+    crate::lint(&mut checked, today);
     report(&checked, format, color)?;
-    Ok(exit_for(&checked))
+    Ok(exit_for(&checked, deny_warnings))
+}
+
+/// The text `slac rules` prints: one line per lint rule.
+pub fn rules_table() -> String {
+    let mut out = format!(
+        "{:<5} {:<8} {:<32} {}\n",
+        "code", "severity", "name", "what it checks"
+    );
+    for rule in crate::lint::rules() {
+        let code = rule.code;
+        out.push_str(&format!(
+            "{:<5} {:<8} {:<32} {}\n",
+            code.as_str(),
+            code.default_severity().as_str(),
+            code.name(),
+            code.title()
+        ));
+    }
+    out
 }
 
 fn build(
@@ -271,13 +344,25 @@ fn explain(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The documentation of any code: errors from the diagnostics registry, lints from their rule.
+pub fn docs(code: Code) -> Option<crate::diagnostics::CodeDocs> {
+    code.error_docs()
+        .or_else(|| crate::lint::rule(code).map(|r| r.docs))
+}
+
 /// The text `slac explain CODE` prints.
 pub fn explanation(code: Code) -> String {
-    let docs = code.docs();
+    let docs = docs(code).unwrap_or(crate::diagnostics::CodeDocs {
+        what: code.title(),
+        why: "",
+        example: "",
+        instead: "",
+    });
     let indent = |text: &str| text.lines().map(|l| format!("    {l}\n")).collect::<String>();
     format!(
-        "{code}: {title} ({severity})\n\n## What it means\n{what}\n\n## Why it matters\n{why}\n\n## Example\n{example}\n## Write instead\n{instead}",
+        "{code} {name}: {title} ({severity})\n\n## What it means\n{what}\n\n## Why it matters\n{why}\n\n## Example\n{example}\n## Write instead\n{instead}",
         code = code.as_str(),
+        name = code.name(),
         title = code.title(),
         severity = code.default_severity().as_str(),
         what = docs.what,

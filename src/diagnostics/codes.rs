@@ -4,7 +4,7 @@
 use super::Severity;
 
 macro_rules! codes {
-    ($($variant:ident => $title:literal,)*) => {
+    ($($variant:ident => ($name:literal, $title:literal),)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant,)* }
 
@@ -19,46 +19,77 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title,)* }
             }
+
+            /// The code's stable kebab-case name, such as `undefined-name` or `watermelon`,
+            /// accepted wherever a code is (configuration, suppressions).
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
         }
     };
 }
 
 codes! {
-    E100 => "syntax error",
-    E101 => "file is not valid UTF-8",
-    E102 => "file too large",
-    E103 => "nesting too deep",
-    E104 => "invalid escape in a text",
-    E201 => "undefined name",
-    E202 => "import cannot be read",
-    E203 => "duplicate definition",
-    E204 => "percentage out of range",
-    E205 => "duration must be positive",
-    E206 => "invalid clock time or interval",
-    E207 => "invalid date",
-    E208 => "unknown time zone",
-    E209 => "dates out of order",
-    E210 => "signed without a signature date",
-    E211 => "review cadence longer than the term",
-    E212 => "wrong kind of value",
-    E213 => "business days on a round-the-clock objective",
-    E214 => "credit tiers overlap",
-    E215 => "gap between credit tiers",
-    E216 => "credits do not grow as the level falls",
-    E217 => "credit over 100% without a cap",
-    E218 => "response target longer than resolution target",
-    E219 => "override of an objective the service does not have",
-    E220 => "import cycle",
-    E221 => "extends cycle",
-    E222 => "required item missing",
-    E223 => "invalid version",
-    E224 => "item not allowed here",
-    E225 => "unknown choice",
-    E226 => "malformed value",
-    E227 => "empty credit tier",
+    E100 => ("syntax-error", "syntax error"),
+    E101 => ("not-utf8", "file is not valid UTF-8"),
+    E102 => ("file-too-large", "file too large"),
+    E103 => ("nesting-too-deep", "nesting too deep"),
+    E104 => ("invalid-escape", "invalid escape in a text"),
+    E201 => ("undefined-name", "undefined name"),
+    E202 => ("unreadable-import", "import cannot be read"),
+    E203 => ("duplicate-definition", "duplicate definition"),
+    E204 => ("percentage-out-of-range", "percentage out of range"),
+    E205 => ("non-positive-duration", "duration must be positive"),
+    E206 => ("invalid-clock-time", "invalid clock time or interval"),
+    E207 => ("invalid-date", "invalid date"),
+    E208 => ("unknown-time-zone", "unknown time zone"),
+    E209 => ("dates-out-of-order", "dates out of order"),
+    E210 => ("signed-without-date", "signed without a signature date"),
+    E211 => ("review-longer-than-term", "review cadence longer than the term"),
+    E212 => ("wrong-unit", "wrong kind of value"),
+    E213 => ("business-days-around-the-clock", "business days on a round-the-clock objective"),
+    E214 => ("overlapping-credit-tiers", "credit tiers overlap"),
+    E215 => ("credit-tier-gap", "gap between credit tiers"),
+    E216 => ("credits-not-growing", "credits do not grow as the level falls"),
+    E217 => ("uncapped-credit", "credit over 100% without a cap"),
+    E218 => ("response-after-resolution", "response target longer than resolution target"),
+    E219 => ("override-without-base", "override of an objective the service does not have"),
+    E220 => ("import-cycle", "import cycle"),
+    E221 => ("extends-cycle", "extends cycle"),
+    E222 => ("missing-item", "required item missing"),
+    E223 => ("invalid-version", "invalid version"),
+    E224 => ("misplaced-item", "item not allowed here"),
+    E225 => ("unknown-choice", "unknown choice"),
+    E226 => ("malformed-value", "malformed value"),
+    E227 => ("empty-credit-tier", "empty credit tier"),
+    E401 => ("invalid-configuration", "invalid configuration"),
+    E402 => ("unknown-rule", "unknown rule"),
+    E403 => ("invalid-suppression", "invalid suppression comment"),
+    W300 => ("unused-suppression", "suppression that suppresses nothing"),
+    W301 => ("catalogue-wide-targets", "one set of targets for a whole catalogue"),
+    W302 => ("identical-site-targets", "sites with identical targets"),
+    W303 => ("watermelon", "watermelon: no outcome in the customer's terms"),
+    W304 => ("no-review-plan", "no review cadence or revision plan"),
+    W305 => ("review-overdue", "review overdue"),
+    W306 => ("term-expiring", "agreement expiring or expired"),
+    W307 => ("signature-inconsistent", "signatures inconsistent with the status"),
+    W308 => ("weaker-underpinning", "underpinning agreement weaker than what it supports"),
+    W309 => ("dependency-chain-availability", "dependencies cannot meet the availability target"),
+    W310 => ("no-error-budget", "target of 100%: no error budget"),
+    W311 => ("unobservable-error-budget", "error budget too small to observe"),
+    W312 => ("unmonitored-objective", "objective not monitored"),
+    W313 => ("credits-misaligned-with-target", "credit tiers not aligned with the target"),
+    W314 => ("calendar-without-holidays", "business-hours calendar without holidays"),
+    W315 => ("holiday-outside-term", "holiday outside the term"),
+    W316 => ("maintenance-in-business-hours", "maintenance during business hours"),
+    W317 => ("priority-without-resolution", "priority without a resolution target"),
+    W318 => ("resolution-without-response", "resolution target without a response target"),
+    W319 => ("false-precision", "false precision"),
+    W320 => ("mixed-credit-units", "credits mix percentages and money"),
 }
 
 /// The documentation of a code, in the fixed shape that `slac explain` prints.
+#[derive(Debug, Clone, Copy)]
 pub struct CodeDocs {
     pub what: &'static str,
     pub why: &'static str,
@@ -68,7 +99,16 @@ pub struct CodeDocs {
 
 impl Code {
     pub fn default_severity(self) -> Severity {
-        Severity::Error
+        if self.is_lint() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// Lint codes (`W3xx`) can be configured and suppressed; errors cannot.
+    pub fn is_lint(self) -> bool {
+        self.as_str().starts_with('W')
     }
 
     pub fn parse(text: &str) -> Option<Code> {
@@ -76,7 +116,8 @@ impl Code {
         Code::ALL.iter().copied().find(|c| c.as_str() == upper)
     }
 
-    pub fn docs(self) -> CodeDocs {
+    /// The docs of an error code. Lint docs live with each rule in `crate::lint`.
+    pub fn error_docs(self) -> Option<CodeDocs> {
         let (what, why, example, instead) = match self {
             Code::E100 => (
                 "The file does not follow the grammar of the .sla language at the marked place.",
@@ -270,13 +311,32 @@ impl Code {
                 "from 99.9% below 99.0%: 10% of monthly fee",
                 "from 99.0% below 99.9%: 10% of monthly fee",
             ),
+            Code::E401 => (
+                "`slac.toml` is not valid TOML, has a key slac does not know, or a value of the wrong type.",
+                "A configuration that is silently ignored would leave rules on or off without anyone noticing.",
+                "[lint]\nignored = [\"W303\"]",
+                "[lint]\nignore = [\"W303\"]",
+            ),
+            Code::E402 => (
+                "A rule code or prefix in `slac.toml` or in a suppression comment names no rule.",
+                "A misspelt code would enable, disable or suppress nothing.",
+                "# slac: allow(W3O3) \"outcome agreed separately\"",
+                "# slac: allow(W303) \"outcome agreed separately\"",
+            ),
+            Code::E403 => (
+                "A `# slac:` comment is not a valid suppression: it must name codes and give a reason in quotes.",
+                "A suppression without a reason hides a finding without telling reviewers why it is acceptable.",
+                "# slac: allow(W310)",
+                "# slac: allow(W310) \"the customer accepted a 100% target for payroll\"",
+            ),
+            _ => return None,
         };
-        CodeDocs {
+        Some(CodeDocs {
             what,
             why,
             example,
             instead,
-        }
+        })
     }
 }
 

@@ -1,9 +1,11 @@
 //! One diagnostic model for every stage: a stable code, a message, a primary label, secondary
 //! labels, notes and a help line. Rendering lives in `render`; the code registry in `codes`.
 
+mod ci;
 mod codes;
 mod render;
 
+pub use ci::{render_github, render_sarif};
 pub use codes::{Code, CodeDocs};
 pub use render::{
     render_human, render_human_to_string, render_json, render_short, ColorMode, JSON_FORMAT_VERSION,

@@ -146,6 +146,7 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checke
                 .collect();
             json!({
                 "code": d.code.as_str(),
+                "name": d.code.name(),
                 "title": d.code.title(),
                 "severity": d.severity.as_str(),
                 "message": d.message,

@@ -43,6 +43,8 @@ pub struct Agreement {
     pub term: Term,
     /// How often the agreement is reviewed.
     pub review: Option<CalendarPeriod>,
+    /// When it was last reviewed (`review every 3 months, last reviewed 2026-04-01`).
+    pub last_review: Option<NaiveDate>,
     pub revision_plan: Option<String>,
     pub clauses: Vec<Clause>,
     pub obligations: Vec<Obligation>,

@@ -251,6 +251,26 @@ pub(super) fn lower(
         Some(r) => lower_review(ctx, r, term.as_ref(), singles.term.map(|t| t.span)),
         None => parent.and_then(|p| p.review),
     };
+    let last_review = match singles.review.and_then(|r| r.last.as_ref()) {
+        Some(written) => {
+            let date = ctx.date(written);
+            if let (Some(date), Some(term)) = (date, term.as_ref()) {
+                if date < term.effective {
+                    let diagnostic = Diagnostic::error(
+                        Code::E209,
+                        ctx.file,
+                        written.span,
+                        format!("the last review on {date} is before the term starts on {}", term.effective),
+                    )
+                    .label("before the term")
+                    .help("write the date of the last review held under this agreement, or remove `last reviewed`");
+                    ctx.report(diagnostic);
+                }
+            }
+            date
+        }
+        None => parent.and_then(|p| p.last_review),
+    };
     let revision_plan = singles
         .revision
         .map(|r| r.value.clone())
@@ -531,6 +551,7 @@ pub(super) fn lower(
             notice: None,
         }),
         review,
+        last_review,
         revision_plan,
         clauses,
         obligations: all_obligations,
@@ -872,7 +893,7 @@ fn lower_term(ctx: &mut Ctx<'_>, term: &ast::Term) -> Option<ir::Term> {
 }
 
 /// The date a calendar period after `date` (a month after 31 January is the end of February).
-pub(super) fn add_period(date: chrono::NaiveDate, period: ir::CalendarPeriod) -> Option<chrono::NaiveDate> {
+pub fn add_period(date: chrono::NaiveDate, period: ir::CalendarPeriod) -> Option<chrono::NaiveDate> {
     let count = period.count;
     match period.unit {
         ir::PeriodUnit::Days => date.checked_add_days(chrono::Days::new(u64::from(count))),

@@ -19,6 +19,7 @@ use crate::ir;
 use crate::source::FileId;
 use crate::syntax::ast;
 
+pub use agreement::add_period;
 pub use budget::{calendar_window_bounds, open_seconds_between};
 pub use calendar::open_seconds_on;
 

@@ -153,6 +153,8 @@ pub struct Term {
 #[derive(Debug, Clone)]
 pub struct Review {
     pub every: Quantity,
+    /// `last reviewed DATE`
+    pub last: Option<Spanned<String>>,
     pub span: Span,
 }
 

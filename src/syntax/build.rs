@@ -198,8 +198,13 @@ impl Builder {
             Rule::term_decl => AgreementItem::Term(self.term(p)),
             Rule::review_decl => {
                 let s = span(&p);
+                let last = p
+                    .clone()
+                    .into_inner()
+                    .find(|c| c.as_rule() == Rule::date)
+                    .map(|d| spanned(&d));
                 let every = self.quantity_in(p, Rule::duration);
-                AgreementItem::Review(Review { every, span: s })
+                AgreementItem::Review(Review { every, last, span: s })
             }
             Rule::revision_decl => AgreementItem::Revision(self.first_text(p)),
             Rule::clause => {

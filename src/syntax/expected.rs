@@ -33,7 +33,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::signatory => "a signatory such as `signatory \"Minh Tran\" title \"CFO\"`",
         Rule::term_decl => "a term such as `term 2026-01-01 to 2026-12-31, notice 30 days`",
         Rule::term_end => "the end of the term (`to 2026-12-31` or `open-ended`)",
-        Rule::review_decl => "a review cadence such as `review every 3 months`",
+        Rule::review_decl => "a review cadence such as `review every 3 months, last reviewed 2026-04-01`",
         Rule::revision_decl => "`revision \"...\"`",
         Rule::clause => "a clause such as `clause scope \"...\"`",
         Rule::obligation => "an obligation such as `obligation provider \"...\"`",

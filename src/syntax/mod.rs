@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod build;
+pub mod comments;
 mod expected;
 
 use pest::Parser as _;

@@ -1,0 +1,185 @@
+//! Diagnostics for CI systems: SARIF 2.1.0 (code scanning) and GitHub Actions workflow
+//! commands (annotations on pull requests).
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{Code, CodeDocs, Diagnostic, Label, Severity};
+use crate::source::SourceMap;
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn region(sources: &SourceMap, label: &Label) -> Value {
+    let (start_line, start_column) = sources.line_column(label.file, label.span.start);
+    let (end_line, end_column) = sources.line_column(label.file, label.span.end);
+    json!({
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+        "byteOffset": label.span.start,
+        "byteLength": label.span.end - label.span.start,
+    })
+}
+
+fn location(sources: &SourceMap, label: &Label) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": sources.name(label.file) },
+            "region": region(sources, label),
+        }
+    })
+}
+
+/// A fingerprint that survives edits elsewhere in the file: the code, the file, the message
+/// and the text of the flagged line, but not its line number.
+fn fingerprint(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+    let text = sources.text(diagnostic.primary.file);
+    let start = diagnostic.primary.span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
+    let mut hasher = Sha256::new();
+    for part in [
+        diagnostic.code.as_str(),
+        sources.name(diagnostic.primary.file),
+        &diagnostic.message,
+        text[line_start..line_end].trim(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A SARIF 2.1.0 log with every code as a rule, documented by `docs`.
+pub fn render_sarif(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    docs: impl Fn(Code) -> Option<CodeDocs>,
+) -> String {
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            let documentation = docs(*code);
+            let what = documentation.map(|d| d.what).unwrap_or(code.title());
+            let mut help = format!("{what}\n");
+            if let Some(d) = documentation {
+                help.push_str(&format!(
+                    "\nWhy it matters: {}\n\nExample:\n{}\n\nWrite instead:\n{}\n",
+                    d.why, d.example, d.instead
+                ));
+            }
+            json!({
+                "id": code.as_str(),
+                "name": code.name(),
+                "shortDescription": { "text": code.title() },
+                "fullDescription": { "text": what },
+                "help": { "text": help },
+                "defaultConfiguration": { "level": level(code.default_severity()) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str(&format!(" (help: {help})"));
+            }
+            let related: Vec<Value> = d
+                .secondary
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut related = location(sources, l);
+                    related["id"] = json!(i);
+                    related["message"] = json!({ "text": l.message });
+                    related
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [location(sources, &d.primary)],
+                "partialFingerprints": { "slacFingerprint/v1": fingerprint(sources, d) },
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "slac",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Escapes the message of a workflow command.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property of a workflow command, where `:` and `,` are separators.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub Actions workflow command per diagnostic: `::error file=…,line=…::message`.
+pub fn render_github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let (line, col) = sources.line_column(d.primary.file, d.primary.span.start);
+        let (end_line, end_col) = sources.line_column(d.primary.file, d.primary.span.end);
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+            level(d.severity),
+            escape_property(sources.name(d.primary.file)),
+            escape_property(&format!("{} {}", d.code.as_str(), d.code.name())),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_commands_are_escaped() {
+        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,196 @@
+//! Lints: what is weak in an agreement that compiles. Each rule lives in its own file under
+//! `rules/` with its docs in a fixed shape; `RULES` is the one registry. Lints read the IR and
+//! point into the source through `ir::Locations`; they never see the AST.
+
+mod rules;
+pub mod suppress;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Code, CodeDocs, Diagnostic};
+use crate::ir::{self, key, Dec, Location, Locations};
+
+/// The lint codes a selector names: a code (`W303`), a prefix (`W3`, `ALL`) or a rule name
+/// (`watermelon`). `None` when it names no lint.
+pub fn resolve_selector(selector: &str) -> Option<Vec<Code>> {
+    let lints = || Code::ALL.iter().copied().filter(|c| c.is_lint());
+    if selector == "ALL" {
+        return Some(lints().collect());
+    }
+    if let Some(code) = lints().find(|c| c.name() == selector) {
+        return Some(vec![code]);
+    }
+    let upper = selector.to_ascii_uppercase();
+    if !upper.starts_with('W') || upper.len() > 4 {
+        return None;
+    }
+    let codes: Vec<Code> = lints().filter(|c| c.as_str().starts_with(&upper)).collect();
+    (!codes.is_empty()).then_some(codes)
+}
+
+/// One lint rule: its code, its documentation, and the check itself.
+pub struct Rule {
+    pub code: Code,
+    pub docs: CodeDocs,
+    /// `None` for rules that are enforced elsewhere (W300, unused suppressions).
+    pub check: Option<fn(&LintInput<'_>, &mut Vec<Diagnostic>)>,
+}
+
+/// Every lint rule, in code order.
+pub fn rules() -> &'static [Rule] {
+    rules::ALL
+}
+
+/// The rule of a lint code.
+pub fn rule(code: Code) -> Option<&'static Rule> {
+    rules::ALL.iter().find(|r| r.code == code)
+}
+
+/// What the rules see: every agreement of the run, where each item was written, and today.
+pub struct LintInput<'a> {
+    pub agreements: Vec<&'a ir::Agreement>,
+    by_id: HashMap<&'a str, &'a ir::Agreement>,
+    pub locations: &'a Locations,
+    /// The date against which reviews and expiry are judged (`--today`).
+    pub today: NaiveDate,
+}
+
+impl<'a> LintInput<'a> {
+    pub fn new(agreements: Vec<&'a ir::Agreement>, locations: &'a Locations, today: NaiveDate) -> Self {
+        let by_id = agreements.iter().map(|a| (a.id.as_str(), *a)).collect();
+        Self {
+            agreements,
+            by_id,
+            locations,
+            today,
+        }
+    }
+
+    pub fn agreement(&self, id: &str) -> Option<&'a ir::Agreement> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The first location that exists among `keys`.
+    pub fn locate(&self, keys: &[String]) -> Option<Location> {
+        keys.iter().find_map(|k| self.locations.get(k))
+    }
+
+    /// Where an objective of a service was written: in this agreement, or in the ancestor it
+    /// was inherited from.
+    pub fn objective_location(
+        &self,
+        agreement: &ir::Agreement,
+        service: &str,
+        objective: &ir::Objective,
+    ) -> Option<Location> {
+        let mut keys = vec![key::objective(&agreement.id, service, &objective.id)];
+        if let Some(origin) = &objective.origin.inherited_from {
+            keys.push(key::objective(origin, service, &objective.id));
+        }
+        keys.push(key::service(&agreement.id, service));
+        self.locate(&keys)
+    }
+
+    pub fn service_location(&self, agreement: &ir::Agreement, service: &ir::Service) -> Option<Location> {
+        let mut keys = vec![key::service(&agreement.id, &service.id)];
+        if let Some(origin) = &service.origin.inherited_from {
+            keys.push(key::service(origin, &service.id));
+        }
+        keys.push(key::agreement(&agreement.id));
+        self.locate(&keys)
+    }
+}
+
+/// A lint diagnostic of `code` at `location`, with the rule's default severity.
+pub fn finding(
+    code: Code,
+    location: Location,
+    message: impl Into<String>,
+    label: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(code, location.file, location.span, message).label(label)
+}
+
+/// Runs every rule over the agreements.
+pub fn run(input: &LintInput<'_>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in rules::ALL {
+        if let Some(check) = rule.check {
+            check(input, &mut diagnostics);
+        }
+    }
+    diagnostics
+}
+
+/// `99.95%`
+pub fn percent(value: Dec) -> String {
+    format!("{value}%")
+}
+
+/// A number of seconds for people: `43 min 12 s`, `1 h 5 min`, `0.86 s`.
+pub fn human_seconds(seconds: Decimal) -> String {
+    if seconds < Decimal::from(60) {
+        return format!("{} s", seconds.round_dp(2).normalize());
+    }
+    let whole = seconds.trunc();
+    let total = whole.mantissa() / 10_i128.pow(whole.scale());
+    let (days, rest) = (total / 86_400, total % 86_400);
+    let (hours, rest) = (rest / 3_600, rest % 3_600);
+    let (minutes, secs) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} d"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if minutes > 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if secs > 0 {
+        parts.push(format!("{secs} s"));
+    }
+    parts.join(" ")
+}
+
+/// The target percentage of an objective that has one.
+pub fn target_percent(objective: &ir::Objective) -> Option<Dec> {
+    match &objective.commitment {
+        ir::Commitment::Availability { target_percent } | ir::Commitment::Outcome { target_percent, .. } => {
+            Some(*target_percent)
+        }
+        ir::Commitment::Latency { percentile, .. } => Some(*percentile),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_read_like_people_write_them() {
+        assert_eq!(human_seconds(Decimal::new(2592, 0)), "43 min 12 s");
+        assert_eq!(human_seconds(Decimal::new(864, 3)), "0.86 s");
+        assert_eq!(human_seconds(Decimal::new(90_000, 0)), "1 d 1 h");
+    }
+
+    #[test]
+    fn every_lint_code_has_a_rule_and_every_rule_a_lint_code() {
+        for code in Code::ALL.iter().filter(|c| c.is_lint()) {
+            assert!(rule(*code).is_some(), "no rule for {}", code.as_str());
+        }
+        let mut codes: Vec<Code> = rules().iter().map(|r| r.code).collect();
+        let sorted = {
+            let mut s = codes.clone();
+            s.sort();
+            s
+        };
+        assert_eq!(codes, sorted, "rules are registered in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), rules().len());
+    }
+}

@@ -1,0 +1,151 @@
+//! Comments and block extents, read from the text itself: the grammar skips comments, but
+//! suppression comments (`# slac: allow(...)`) need them and the lines they govern.
+
+use crate::diagnostics::Span;
+
+/// A `#` comment: its span (from `#` to the end of the line) and whether code precedes it on
+/// its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    pub trailing: bool,
+}
+
+/// Every comment of a text, skipping `#` inside quoted texts.
+pub fn comments(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    let mut code_on_line = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => code_on_line = false,
+            b'"' => {
+                code_on_line = true;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                found.push(Comment {
+                    span: Span::new(start, i),
+                    trailing: code_on_line,
+                });
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => code_on_line = true,
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The start of the line holding `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// The end of the line holding `offset` (before its newline).
+pub fn line_end(text: &str, offset: usize) -> usize {
+    text[offset.min(text.len())..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len())
+}
+
+/// The start of the first line after `offset` that holds code (not blank, not only a comment).
+pub fn next_code_line(text: &str, offset: usize) -> Option<usize> {
+    let mut start = line_end(text, offset) + 1;
+    while start < text.len() {
+        let end = line_end(text, start);
+        let line = text[start..end].trim_start();
+        if !line.is_empty() && !line.starts_with('#') {
+            return Some(start);
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// What a statement starting on the line at `start` covers: through the `}` that closes a block
+/// opened on that line, or the line itself.
+pub fn statement_extent(text: &str, start: usize) -> Span {
+    let end = line_end(text, start);
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = start;
+    let mut opened = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'{' => {
+                depth += 1;
+                opened = true;
+            }
+            b'}' => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+                if depth == 0 {
+                    return Span::new(start, i + 1);
+                }
+            }
+            b'\n' if !opened => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    Span::new(start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_comments_outside_texts() {
+        let text = "a \"#no\" # yes\n  # own line\nb";
+        let found = comments(text);
+        assert_eq!(found.len(), 2);
+        assert!(found[0].trailing);
+        assert!(!found[1].trailing);
+        assert_eq!(&text[found[1].span.start..found[1].span.end], "# own line");
+    }
+
+    #[test]
+    fn a_statement_covers_its_block() {
+        let text = "# c\nservice a {\n  x \"}\"\n}\nnext";
+        let start = next_code_line(text, 0).unwrap_or_default();
+        let extent = statement_extent(text, start);
+        assert_eq!(&text[extent.start..extent.end], "service a {\n  x \"}\"\n}");
+        let line = statement_extent(text, text.len() - 4);
+        assert_eq!(&text[line.start..line.end], "next");
+    }
+}
