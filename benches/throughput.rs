@@ -1,4 +1,4 @@
-//! Throughput of the whole pipeline (read, parse, analyze) on generated corpora, in MB/s and
+//! Throughput of the whole pipeline (read, parse, analyze, lint) on generated corpora, in MB/s and
 //! files/s, and the latency of one `slac check` process on a typical spec (what a pre-commit
 //! hook pays per commit, process start included).
 //!
@@ -37,6 +37,20 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("bytes", |b| b.iter(check));
     group.throughput(Throughput::Elements(files.len() as u64));
     group.bench_function("files", |b| b.iter(check));
+    group.finish();
+
+    // The same with the lints, as `slac check` runs them.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    let mut group = c.benchmark_group("check-and-lint");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("bytes", |b| {
+        b.iter(|| {
+            let mut checked = slac::check(&paths).unwrap();
+            slac::lint(&mut checked, today);
+            checked
+        })
+    });
     group.finish();
 
     // Parse only, to show how much of the pipeline pest's parse is.

@@ -26,12 +26,6 @@ impl Locations {
     pub fn get(&self, key: &str) -> Option<Location> {
         self.map.get(key).copied()
     }
-
-    pub fn extend(&mut self, other: Locations) {
-        for (key, location) in other.map {
-            self.map.entry(key).or_insert(location);
-        }
-    }
 }
 
 /// Keys of the location table, one function per kind of item.

@@ -181,7 +181,7 @@ pub struct Obligation {
 }
 
 /// A duration: exact seconds, or a count of business days on a calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Duration {
     Seconds(Dec),
@@ -317,7 +317,7 @@ pub struct Site {
     pub overridden: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RateUnit {
     Second,
@@ -327,7 +327,7 @@ pub enum RateUnit {
 }
 
 /// What an objective promises.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Commitment {
     /// The share of time the service is up.
@@ -358,7 +358,7 @@ pub enum Commitment {
     Outcome { title: String, target_percent: Dec },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Window {
     CalendarMonth,
@@ -367,7 +367,7 @@ pub enum Window {
     Rolling { seconds: Dec },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Measurement {
     AroundTheClock,

@@ -292,8 +292,10 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
         let file = &files[entry.file_index];
         let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
         let mut ctx = Ctx::new(file.id, &mut diagnostics);
+        // The context records into the run's table directly.
+        ctx.locations = std::mem::take(&mut locations);
         let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
-        locations.extend(std::mem::take(&mut ctx.locations));
+        locations = std::mem::take(&mut ctx.locations);
         lowered[index] = Some(result);
     }
 

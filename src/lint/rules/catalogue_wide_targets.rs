@@ -1,6 +1,9 @@
 //! W301: several services share one identical set of targets.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
+use crate::ir::{Commitment, Measurement, Window};
 use crate::lint::{finding, LintInput, Rule};
 
 pub(super) const RULE: Rule = Rule {
@@ -16,23 +19,27 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     for agreement in &input.agreements {
-        let mut groups: Vec<(String, Vec<&crate::ir::Service>)> = Vec::new();
-        for service in agreement.services.iter().filter(|s| !s.objectives.is_empty()) {
+        // Services grouped by their objectives, in order of first appearance.
+        type Signature<'a> = Vec<(&'a str, &'a Commitment, &'a Option<Window>, &'a Measurement)>;
+        let mut index: HashMap<Signature<'_>, usize> = HashMap::new();
+        let mut groups: Vec<(usize, Vec<&crate::ir::Service>)> = Vec::new();
+        for service in &agreement.services {
             // Outcomes are each service's own by nature; the catalogue shows in the rest.
-            let signature: Vec<_> = service
+            let signature: Signature<'_> = service
                 .objectives
                 .iter()
-                .filter(|o| !matches!(o.commitment, crate::ir::Commitment::Outcome { .. }))
-                .map(|o| (&o.id, &o.commitment, &o.window, &o.measured))
+                .filter(|o| !matches!(o.commitment, Commitment::Outcome { .. }))
+                .map(|o| (o.id.as_str(), &o.commitment, &o.window, &o.measured))
                 .collect();
             if signature.is_empty() {
                 continue;
             }
-            let signature = serde_json::to_string(&signature).unwrap_or_default();
-            match groups.iter_mut().find(|(s, _)| *s == signature) {
-                Some((_, members)) => members.push(service),
-                None => groups.push((signature, vec![service])),
+            let next = groups.len();
+            let group = *index.entry(signature).or_insert(next);
+            if group == next {
+                groups.push((group, Vec::new()));
             }
+            groups[group].1.push(service);
         }
         for (_, members) in groups.iter().filter(|(_, m)| m.len() >= 3) {
             let Some(first) = input.service_location(agreement, members[0]) else {
