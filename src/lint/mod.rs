@@ -104,6 +104,38 @@ impl<'a> LintInput<'a> {
     }
 }
 
+/// An availability objective with the budget of its shortest window.
+pub struct AvailabilityBudget<'a> {
+    pub agreement: &'a ir::Agreement,
+    pub service: &'a ir::Service,
+    pub objective: &'a ir::Objective,
+    pub target: Dec,
+    pub shortest: &'a ir::BudgetWindow,
+}
+
+impl<'a> LintInput<'a> {
+    /// Every availability objective whose error budget has a shortest window.
+    pub fn availability_budgets(&self) -> impl Iterator<Item = AvailabilityBudget<'a>> + '_ {
+        self.agreements.iter().flat_map(|agreement| {
+            agreement.services.iter().flat_map(move |service| {
+                service.objectives.iter().filter_map(move |objective| {
+                    let ir::Commitment::Availability { target_percent } = objective.commitment else {
+                        return None;
+                    };
+                    let shortest = objective.error_budget.as_ref()?.shortest_window.as_ref()?;
+                    Some(AvailabilityBudget {
+                        agreement,
+                        service,
+                        objective,
+                        target: target_percent,
+                        shortest,
+                    })
+                })
+            })
+        })
+    }
+}
+
 /// A lint diagnostic of `code` at `location`, with the rule's default severity.
 pub fn finding(
     code: Code,

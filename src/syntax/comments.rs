@@ -11,6 +11,19 @@ pub struct Comment {
     pub trailing: bool,
 }
 
+/// The index just past the closing quote of the text that opens at `bytes[open]`, honouring
+/// backslash escapes (the end of the input if it is never closed).
+pub fn skip_text(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        if bytes[i] == b'\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Every comment of a text, skipping `#` inside quoted texts.
 pub fn comments(text: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
@@ -22,13 +35,7 @@ pub fn comments(text: &str) -> Vec<Comment> {
             b'\n' => code_on_line = false,
             b'"' => {
                 code_on_line = true;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
+                i = skip_text(bytes, i);
             }
             b'#' => {
                 let start = i;
@@ -89,15 +96,7 @@ pub fn statement_extent(text: &str, start: usize) -> Span {
     let mut opened = false;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+            b'"' => i = skip_text(bytes, i),
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;

@@ -53,15 +53,7 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
                     i += 1;
                 }
             }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+            b'"' => i = comments::skip_text(bytes, i),
             b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {

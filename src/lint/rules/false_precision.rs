@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
-use crate::ir::Commitment;
 use crate::lint::{finding, human_seconds, percent, LintInput, Rule};
 
 /// Prometheus's default scrape interval: a difference smaller than one sample cannot be seen.
@@ -22,44 +21,30 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     let sample = Decimal::from(SAMPLE_SECONDS);
-    for agreement in &input.agreements {
-        for service in &agreement.services {
-            for objective in &service.objectives {
-                let Commitment::Availability { target_percent } = objective.commitment else {
-                    continue;
-                };
-                let Some(window) = objective
-                    .error_budget
-                    .as_ref()
-                    .and_then(|b| b.shortest_window.as_ref())
-                else {
-                    continue;
-                };
-                let decimals = target_percent.value().normalize().scale();
-                let step = window.window_seconds.value()
-                    / Decimal::ONE_HUNDRED
-                    / Decimal::from(10_u64.pow(decimals));
-                if step >= sample {
-                    continue;
-                }
-                let Some(location) = input.objective_location(agreement, &service.id, objective) else {
-                    continue;
-                };
-                out.push(
-                    finding(
-                        Code::W319,
-                        location,
-                        format!(
-                            "{} has {decimals} decimals: its last digit is {} of a {} window, finer than can be measured",
-                            percent(target_percent),
-                            human_seconds(step),
-                            human_seconds(window.window_seconds.value())
-                        ),
-                        "false precision",
-                    )
-                    .help("round the target to the precision the window can measure"),
-                );
-            }
+    for budget in input.availability_budgets() {
+        let decimals = budget.target.value().normalize().scale();
+        let window = budget.shortest.window_seconds.value();
+        let step = window / Decimal::ONE_HUNDRED / Decimal::from(10_u64.pow(decimals));
+        if step >= sample {
+            continue;
         }
+        let Some(location) = input.objective_location(budget.agreement, &budget.service.id, budget.objective)
+        else {
+            continue;
+        };
+        out.push(
+            finding(
+                Code::W319,
+                location,
+                format!(
+                    "{} has {decimals} decimals: its last digit is {} of a {} window, finer than can be measured",
+                    percent(budget.target),
+                    human_seconds(step),
+                    human_seconds(window)
+                ),
+                "false precision",
+            )
+            .help("round the target to the precision the window can measure"),
+        );
     }
 }

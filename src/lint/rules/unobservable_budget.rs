@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
-use crate::ir::Commitment;
 use crate::lint::{finding, human_seconds, percent, LintInput, Rule};
 
 /// Below a minute of allowed downtime, typical scrape and probe intervals (15 to 60 s) cannot
@@ -22,41 +21,28 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
-    for agreement in &input.agreements {
-        for service in &agreement.services {
-            for objective in &service.objectives {
-                let Commitment::Availability { target_percent } = objective.commitment else {
-                    continue;
-                };
-                let Some(window) = objective
-                    .error_budget
-                    .as_ref()
-                    .and_then(|b| b.shortest_window.as_ref())
-                else {
-                    continue;
-                };
-                let allowed = window.allowed_seconds.value();
-                if allowed <= Decimal::ZERO || allowed >= Decimal::from(OBSERVABLE_SECONDS) {
-                    continue;
-                }
-                let Some(location) = input.objective_location(agreement, &service.id, objective) else {
-                    continue;
-                };
-                out.push(
-                    finding(
-                        Code::W311,
-                        location,
-                        format!(
-                            "{} allows only {} of downtime in the shortest window ({}): less than monitoring can observe",
-                            percent(target_percent),
-                            human_seconds(allowed),
-                            human_seconds(window.window_seconds.value())
-                        ),
-                        "error budget under a minute",
-                    )
-                    .help("lower the target or lengthen the window so that at least a minute of downtime is allowed"),
-                );
-            }
+    for budget in input.availability_budgets() {
+        let allowed = budget.shortest.allowed_seconds.value();
+        if allowed <= Decimal::ZERO || allowed >= Decimal::from(OBSERVABLE_SECONDS) {
+            continue;
         }
+        let Some(location) = input.objective_location(budget.agreement, &budget.service.id, budget.objective)
+        else {
+            continue;
+        };
+        out.push(
+            finding(
+                Code::W311,
+                location,
+                format!(
+                    "{} allows only {} of downtime in the shortest window ({}): less than monitoring can observe",
+                    percent(budget.target),
+                    human_seconds(allowed),
+                    human_seconds(budget.shortest.window_seconds.value())
+                ),
+                "error budget under a minute",
+            )
+            .help("lower the target or lengthen the window so that at least a minute of downtime is allowed"),
+        );
     }
 }
