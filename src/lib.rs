@@ -167,3 +167,22 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     diagnostics::sort(&mut checked.diagnostics);
     checked.diagnostics.dedup();
 }
+
+/// The contract document (Markdown) of one agreement defined in `file`, from the IR of a run
+/// without errors. `today`, when given, is printed as the generation date.
+pub fn markdown_document(
+    checked: &Checked,
+    file: FileId,
+    agreement: &ir::Agreement,
+    today: Option<chrono::NaiveDate>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let all: Vec<&ir::Agreement> = checked.agreements().collect();
+    let digest = Sha256::digest(checked.sources.text(file).as_bytes());
+    let context = emit::DocumentContext {
+        agreements: &all,
+        source_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        today,
+    };
+    emit::markdown(agreement, &context)
+}

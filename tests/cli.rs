@@ -296,10 +296,7 @@ fn readme_starts_with_the_two_commands() {
     let command = |line: &str| line.split('#').next().unwrap().trim().to_string();
     assert_eq!(command(block[0]), "cargo run --release -- check examples/");
     let test_command = command(block[1]);
-    assert_eq!(
-        test_command,
-        "python3 -m pip install --quiet pre-commit && cargo test"
-    );
+    assert_eq!(test_command, "scripts/install-test-tools && cargo test");
     let ci = fs::read_to_string(".ci/run").unwrap();
     assert!(
         ci.lines()

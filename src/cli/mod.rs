@@ -75,6 +75,10 @@ enum Command {
         /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// A generation date to print in a document (YYYY-MM-DD); documents carry no date
+        /// otherwise, so that they are reproducible.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
     },
     /// Print the JSON Schema of the IR that `build --emit json` writes.
     Schema,
@@ -131,6 +135,8 @@ impl From<Color> for ColorMode {
 enum Emit {
     /// The validated intermediate form (see `slac schema`).
     Json,
+    /// The contract document of one agreement, in Markdown.
+    Markdown,
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -173,7 +179,8 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             output,
             agreement,
             color,
-        } => build(file, emit, output, agreement, color.into()),
+            today,
+        } => build(file, emit, output, agreement, color.into(), today),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ir::json_schema()).map_err(|e| e.to_string())?;
             print_stdout(&format!("{schema}\n"))?;
@@ -287,12 +294,23 @@ fn build(
     output: Option<PathBuf>,
     agreement: Option<String>,
     color: ColorMode,
+    today: Option<NaiveDate>,
 ) -> Result<ExitCode, String> {
-    let checked = crate::check(std::slice::from_ref(&file)).map_err(|e| e.to_string())?;
+    // A document names the agreements that underpin this one, which import it rather than
+    // being imported: the file's folder is loaded with it to find them.
+    let mut paths = vec![file.clone()];
+    if emit_format == Emit::Markdown {
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        paths.push(folder.to_path_buf());
+    }
+    let checked = crate::check(&paths).map_err(|e| e.to_string())?;
     if checked.has_errors() {
         report(&checked, Format::Human, color)?;
         eprintln!(
-            "error: nothing was written, because `{}` has errors",
+            "error: nothing was written, because `{}` or a file beside it has errors",
             file.display()
         );
         return Ok(ExitCode::from(1));
@@ -306,23 +324,29 @@ fn build(
         .program(root)
         .cloned()
         .ok_or_else(|| format!("`{}` produced no output", file.display()))?;
-    if let Some(wanted) = agreement {
-        let known: Vec<String> = program.agreements.iter().map(|a| a.id.clone()).collect();
-        program.agreements.retain(|a| a.id == wanted);
+    let known: Vec<String> = program.agreements.iter().map(|a| format!("`{}`", a.id)).collect();
+    if let Some(wanted) = &agreement {
+        program.agreements.retain(|a| &a.id == wanted);
         if program.agreements.is_empty() {
             return Err(format!(
                 "`{}` defines no agreement `{wanted}`; it defines {}",
                 file.display(),
-                known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                known.join(", ")
             ));
         }
     }
     let text = match emit_format {
         Emit::Json => emit::json(&program),
+        Emit::Markdown => {
+            let [agreement] = program.agreements.as_slice() else {
+                return Err(format!(
+                    "a contract document is about one agreement, and `{}` defines {}: choose one with --agreement",
+                    file.display(),
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ));
+            };
+            crate::markdown_document(&checked, root, agreement, today)
+        }
     };
     match output {
         Some(path) => emit::write_atomically(&path, text.as_bytes())

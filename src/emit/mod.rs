@@ -1,11 +1,13 @@
 //! Emitters: each turns the IR into one output format. Outputs are written atomically.
 
 mod json;
+pub mod markdown;
 
 use std::io::{self, Write};
 use std::path::Path;
 
 pub use json::json;
+pub use markdown::{markdown, DocumentContext};
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file and a failure leaves the old file untouched.
