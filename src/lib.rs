@@ -186,3 +186,16 @@ pub fn markdown_document(
     };
     emit::markdown(agreement, &context)
 }
+
+/// The contract document of one agreement as a self-contained HTML page with print CSS.
+pub fn html_document(
+    checked: &Checked,
+    file: FileId,
+    agreement: &ir::Agreement,
+    today: Option<chrono::NaiveDate>,
+) -> String {
+    emit::html(
+        &markdown_document(checked, file, agreement, today),
+        &agreement.title,
+    )
+}

@@ -173,3 +173,74 @@ fn a_document_is_about_one_agreement() {
         .code(0)
         .stdout(predicates::str::starts_with("# Second\n"));
 }
+
+fn html(path: &Path) -> String {
+    let checked = slac::check(&[path.to_path_buf(), path.parent().unwrap().to_path_buf()]).unwrap();
+    let root = checked.roots[0];
+    let program = checked.program(root).unwrap();
+    slac::html_document(&checked, root, &program.agreements[0], None)
+}
+
+#[test]
+fn html_document_snapshot() {
+    insta::assert_snapshot!(html(Path::new("examples/printer-support/printer-support.sla")));
+}
+
+/// Prints an HTML page to PDF in headless Chromium and returns the PDF's text (pdftotext).
+fn print_to_pdf_text(page: &str) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let html_path = folder.path().join("contract.html");
+    let pdf_path = folder.path().join("contract.pdf");
+    fs::write(&html_path, page).unwrap();
+    let profile = folder.path().join("profile");
+    let status = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf_path.display()))
+        .arg(format!("file://{}", html_path.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run chromium ({e}); run scripts/install-test-tools"));
+    assert!(
+        pdf_path.exists(),
+        "chromium wrote no PDF: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pdftotext ({e}); run scripts/install-test-tools"));
+    assert!(text.status.success());
+    String::from_utf8(text.stdout).unwrap()
+}
+
+#[test]
+fn the_html_document_prints_to_pdf_in_chromium() {
+    let text = print_to_pdf_text(&html(Path::new("examples/printer-support/printer-support.sla")));
+    for expected in [
+        "Printer Support for Finance",
+        "Operational level agreement (OLA)",
+        "Service: Network printing",
+        "Payroll slips printed by the 25th",
+        "at least 98% and below 99.5%",
+        "Hanoi office hours",
+        "Reunification Day",
+        "Minh Tran",
+        "SHA-256",
+    ] {
+        assert!(text.contains(expected), "the PDF lacks `{expected}`:\n{text}");
+    }
+    // Hostile text is printed as text: the script tags are visible characters, not elements.
+    let hostile = print_to_pdf_text(&html(Path::new("tests/fixtures/documents/hostile.sla")));
+    assert!(hostile.contains("<script>alert('title')</script>"), "{hostile}");
+}

@@ -137,6 +137,8 @@ enum Emit {
     Json,
     /// The contract document of one agreement, in Markdown.
     Markdown,
+    /// The contract document of one agreement, as a self-contained HTML page to print to PDF.
+    Html,
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -299,7 +301,7 @@ fn build(
     // A document names the agreements that underpin this one, which import it rather than
     // being imported: the file's folder is loaded with it to find them.
     let mut paths = vec![file.clone()];
-    if emit_format == Emit::Markdown {
+    if matches!(emit_format, Emit::Markdown | Emit::Html) {
         let folder = file
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -337,7 +339,7 @@ fn build(
     }
     let text = match emit_format {
         Emit::Json => emit::json(&program),
-        Emit::Markdown => {
+        Emit::Markdown | Emit::Html => {
             let [agreement] = program.agreements.as_slice() else {
                 return Err(format!(
                     "a contract document is about one agreement, and `{}` defines {}: choose one with --agreement",
@@ -345,7 +347,11 @@ fn build(
                     if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ));
             };
-            crate::markdown_document(&checked, root, agreement, today)
+            if emit_format == Emit::Html {
+                crate::html_document(&checked, root, agreement, today)
+            } else {
+                crate::markdown_document(&checked, root, agreement, today)
+            }
         }
     };
     match output {

@@ -1,11 +1,13 @@
 //! Emitters: each turns the IR into one output format. Outputs are written atomically.
 
+pub mod html;
 mod json;
 pub mod markdown;
 
 use std::io::{self, Write};
 use std::path::Path;
 
+pub use html::html;
 pub use json::json;
 pub use markdown::{markdown, DocumentContext};
 
