@@ -15,15 +15,21 @@ fn relative(path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// The document of the one agreement defined in `path`.
-fn document(path: &Path) -> String {
-    // As `slac build --emit markdown` does: the file, and its folder for the agreements that
-    // support it.
+/// Checks `path` as `slac build --emit markdown|html` does (with its folder, for the
+/// agreements that support it) and renders its one agreement with `render`.
+fn render(
+    path: &Path,
+    render: fn(&slac::Checked, usize, &slac::ir::Agreement, Option<chrono::NaiveDate>) -> String,
+) -> String {
     let checked = slac::check(&[path.to_path_buf(), path.parent().unwrap().to_path_buf()]).unwrap();
     assert!(!checked.has_errors(), "{}", path.display());
     let root = checked.roots[0];
     let program = checked.program(root).unwrap();
-    slac::markdown_document(&checked, root, &program.agreements[0], None)
+    render(&checked, root, &program.agreements[0], None)
+}
+
+fn document(path: &Path) -> String {
+    render(path, slac::markdown_document)
 }
 
 fn documents() -> Vec<(String, String)> {
@@ -175,10 +181,7 @@ fn a_document_is_about_one_agreement() {
 }
 
 fn html(path: &Path) -> String {
-    let checked = slac::check(&[path.to_path_buf(), path.parent().unwrap().to_path_buf()]).unwrap();
-    let root = checked.roots[0];
-    let program = checked.program(root).unwrap();
-    slac::html_document(&checked, root, &program.agreements[0], None)
+    render(path, slac::html_document)
 }
 
 #[test]

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::ir::{
-    Agreement, AgreementKind, Amount, CalendarPeriod, Commitment, Dec, Duration, FeeBasis, Level, Lifecycle,
-    Measurement, Objective, Origin, PeriodUnit, PricePeriod, RateUnit, Service, Window,
+    Agreement, AgreementKind, Amount, Commitment, Dec, Duration, FeeBasis, Level, Lifecycle, Measurement,
+    Objective, Origin, PricePeriod, RateUnit, Service, Window,
 };
 
 /// What the document needs beyond the agreement itself.
@@ -123,20 +123,6 @@ fn duration_text(duration: &Duration) -> String {
         Duration::BusinessDays(1) => "1 business day".to_string(),
         Duration::BusinessDays(n) => format!("{n} business days"),
     }
-}
-
-fn period_text(period: &CalendarPeriod) -> String {
-    let unit = match (period.unit, period.count == 1) {
-        (PeriodUnit::Days, true) => "day",
-        (PeriodUnit::Days, false) => "days",
-        (PeriodUnit::Weeks, true) => "week",
-        (PeriodUnit::Weeks, false) => "weeks",
-        (PeriodUnit::Months, true) => "month",
-        (PeriodUnit::Months, false) => "months",
-        (PeriodUnit::Years, true) => "year",
-        (PeriodUnit::Years, false) => "years",
-    };
-    format!("{} {unit}", period.count)
 }
 
 fn window_text(window: &Option<Window>) -> String {
@@ -542,7 +528,7 @@ fn term_text(agreement: &Agreement) -> String {
         None => format!("From {}, open-ended", term.effective),
     };
     if let Some(notice) = &term.notice {
-        let _ = write!(text, "; notice period {}", period_text(notice));
+        let _ = write!(text, "; notice period {notice}");
     }
     text
 }
@@ -953,7 +939,7 @@ fn credits(agreement: &Agreement, doc: &mut Sections) {
             let _ = writeln!(
                 doc.out,
                 "The customer claims a credit in writing within {} after the end of the period, naming the period and the level measured; the credit is applied to the next invoice.\n",
-                period_text(claim)
+                claim
             );
         }
     }
@@ -1153,11 +1139,7 @@ fn review(agreement: &Agreement, doc: &mut Sections) {
     doc.heading("Review and revision");
     match &agreement.review {
         Some(cadence) => {
-            let _ = write!(
-                doc.out,
-                "The parties review this agreement every {}",
-                period_text(cadence)
-            );
+            let _ = write!(doc.out, "The parties review this agreement every {}", cadence);
             if let Some(last) = agreement.last_review {
                 let _ = write!(doc.out, "; the last review was on {last}");
             }

@@ -157,6 +157,23 @@ pub struct CalendarPeriod {
     pub unit: PeriodUnit,
 }
 
+impl std::fmt::Display for CalendarPeriod {
+    /// `3 months`, `1 year`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match (self.unit, self.count == 1) {
+            (PeriodUnit::Days, true) => "day",
+            (PeriodUnit::Days, false) => "days",
+            (PeriodUnit::Weeks, true) => "week",
+            (PeriodUnit::Weeks, false) => "weeks",
+            (PeriodUnit::Months, true) => "month",
+            (PeriodUnit::Months, false) => "months",
+            (PeriodUnit::Years, true) => "year",
+            (PeriodUnit::Years, false) => "years",
+        };
+        write!(f, "{} {unit}", self.count)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Clause {
     pub id: String,

@@ -47,37 +47,28 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             let Some(location) = input.locate(&keys) else {
                 continue;
             };
-            let (message, help) = if bound < target {
-                (
-                    format!(
-                        "levels from {} to below {} miss the {} target of `{}.{}` but owe no credit",
-                        percent(bound),
-                        percent(target),
-                        percent(target),
-                        service.id,
-                        objective.id
-                    ),
-                    format!(
-                        "let the highest tier end where the target is: `below {}`",
-                        percent(target)
-                    ),
-                )
+            // Below the target and owing nothing, or meeting it and owing a credit.
+            let (low, high, verdict) = if bound < target {
+                (bound, target, format!("miss the {} target", percent(target)))
             } else {
-                (
-                    format!(
-                        "levels from {} to below {} meet the {} target of `{}.{}` yet owe a credit",
-                        percent(target),
-                        percent(bound),
-                        percent(target),
-                        service.id,
-                        objective.id
-                    ),
-                    format!(
-                        "let the highest tier end where the target is: `below {}`",
-                        percent(target)
-                    ),
-                )
+                (target, bound, format!("meet the {} target", percent(target)))
             };
+            let owes = if bound < target {
+                "but owe no credit"
+            } else {
+                "yet owe a credit"
+            };
+            let message = format!(
+                "levels from {} to below {} {verdict} of `{}.{}` {owes}",
+                percent(low),
+                percent(high),
+                service.id,
+                objective.id
+            );
+            let help = format!(
+                "let the highest tier end where the target is: `below {}`",
+                percent(target)
+            );
             let mut diagnostic = finding(Code::W313, location, message, "highest tier");
             if let Some(objective_location) = input.objective_location(agreement, &service.id, objective) {
                 diagnostic =

@@ -1,7 +1,7 @@
 //! W305: the next review has fallen due and has not been recorded.
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
-use crate::ir::{key, Lifecycle, PeriodUnit};
+use crate::ir::{key, Lifecycle};
 use crate::lint::{finding, LintInput, Rule};
 use crate::sema::add_period;
 
@@ -49,24 +49,9 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
                 "review overdue",
             )
             .help(format!(
-                "review the agreement with the customer and record it: `review every {} {}, last reviewed {}`",
-                cadence.count,
-                unit_name(cadence.unit, cadence.count),
+                "review the agreement with the customer and record it: `review every {cadence}, last reviewed {}`",
                 input.today
             )),
         );
-    }
-}
-
-fn unit_name(unit: PeriodUnit, count: u32) -> &'static str {
-    match (unit, count == 1) {
-        (PeriodUnit::Days, true) => "day",
-        (PeriodUnit::Days, false) => "days",
-        (PeriodUnit::Weeks, true) => "week",
-        (PeriodUnit::Weeks, false) => "weeks",
-        (PeriodUnit::Months, true) => "month",
-        (PeriodUnit::Months, false) => "months",
-        (PeriodUnit::Years, true) => "year",
-        (PeriodUnit::Years, false) => "years",
     }
 }
