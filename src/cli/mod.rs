@@ -139,6 +139,8 @@ enum Emit {
     Markdown,
     /// The contract document of one agreement, as a self-contained HTML page to print to PDF.
     Html,
+    /// Prometheus recording and alerting rules for every objective with a Prometheus binding.
+    Prometheus,
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -339,6 +341,13 @@ fn build(
     }
     let text = match emit_format {
         Emit::Json => emit::json(&program),
+        Emit::Prometheus => {
+            let (rules, unbound) = emit::prometheus(&program.agreements);
+            for objective in &unbound {
+                eprintln!("warning: `{objective}` has no Prometheus binding (or no error budget), so no rules watch it");
+            }
+            rules
+        }
         Emit::Markdown | Emit::Html => {
             let [agreement] = program.agreements.as_slice() else {
                 return Err(format!(

@@ -3,6 +3,7 @@
 pub mod html;
 mod json;
 pub mod markdown;
+pub mod prometheus;
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::path::Path;
 pub use html::html;
 pub use json::json;
 pub use markdown::{markdown, DocumentContext};
+pub use prometheus::prometheus;
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file and a failure leaves the old file untouched.
