@@ -99,3 +99,28 @@ fn output_is_deterministic() {
     let path = Path::new("examples/underpinning/payments-sla.sla");
     assert_eq!(rules(path).0, rules(path).0);
 }
+
+#[test]
+fn promtool_unit_tests_prove_the_burn_rate_alerts() {
+    // Fast burn pages; slow burn does not page but opens a ticket; within budget is quiet.
+    let (text, _) = rules(Path::new("tests/fixtures/prometheus/burn.sla"));
+    let folder = tempfile::tempdir().unwrap();
+    fs::write(folder.path().join("rules.yml"), text).unwrap();
+    fs::copy(
+        "tests/fixtures/prometheus/burn_test.yml",
+        folder.path().join("burn_test.yml"),
+    )
+    .unwrap();
+    let output = Command::new("promtool")
+        .args(["test", "rules", "burn_test.yml"])
+        .current_dir(folder.path())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run promtool ({e}); run scripts/install-test-tools"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("SUCCESS"), "{report}");
+}
