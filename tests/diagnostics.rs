@@ -3,33 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{code_of, relative, sla_files};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use slac::diagnostics::{render_human_to_string, render_json, render_short, Code};
-
-/// Fixtures are checked by their path relative to the crate, so file names in the rendered
-/// output are the same on every machine.
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap()
-        .to_path_buf()
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/diagnostics")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sla"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn code_of(path: &Path) -> Code {
-    let name = path.file_name().unwrap().to_string_lossy();
-    Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"))
-}
 
 #[test]
 fn rendered_diagnostics() {
@@ -41,7 +21,7 @@ fn rendered_diagnostics() {
 
 #[test]
 fn each_fixture_reports_the_code_in_its_name() {
-    for path in fixtures() {
+    for path in sla_files("tests/fixtures/diagnostics") {
         let expected = code_of(&path);
         let checked = slac::check(std::slice::from_ref(&path)).unwrap();
         let codes: BTreeSet<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
@@ -56,7 +36,10 @@ fn each_fixture_reports_the_code_in_its_name() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let covered: BTreeSet<Code> = fixtures().iter().map(|p| code_of(p)).collect();
+    let covered: BTreeSet<Code> = sla_files("tests/fixtures/diagnostics")
+        .iter()
+        .map(|p| code_of(p))
+        .collect();
     for code in Code::ALL {
         // A file over the size limit is 16 MiB: tests/cli.rs generates one instead. Lints and
         // configuration or suppression errors (E4xx) have their fixtures in tests/lint.rs.
@@ -69,7 +52,7 @@ fn every_code_has_a_fixture() {
 
 #[test]
 fn every_diagnostic_has_a_label_and_help() {
-    for path in fixtures() {
+    for path in sla_files("tests/fixtures/diagnostics") {
         let checked = slac::check(std::slice::from_ref(&path)).unwrap();
         for diagnostic in &checked.diagnostics {
             assert!(
@@ -103,7 +86,7 @@ fn all_errors_of_all_files_in_one_run() {
     let checked = slac::check(&[PathBuf::from("tests/fixtures/diagnostics")]).unwrap();
     let files_with_errors: BTreeSet<usize> = checked.diagnostics.iter().map(|d| d.primary.file).collect();
     // Every fixture has errors; a syntax error in one does not hide the others'.
-    assert!(files_with_errors.len() >= fixtures().len());
+    assert!(files_with_errors.len() >= sla_files("tests/fixtures/diagnostics").len());
     let mut sorted = checked.diagnostics.clone();
     slac::diagnostics::sort(&mut sorted);
     assert_eq!(

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{code_of, relative, sla_files};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,31 +19,10 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
 }
 
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap()
-        .to_path_buf()
-}
-
 fn lint(paths: &[PathBuf]) -> slac::Checked {
     let mut checked = slac::check(paths).unwrap();
     slac::lint(&mut checked, today());
     checked
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir("tests/fixtures/lint")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sla"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn code_of(path: &Path) -> Code {
-    let name = path.file_name().unwrap().to_string_lossy();
-    Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name} does not start with a code"))
 }
 
 #[test]
@@ -53,7 +35,7 @@ fn rendered_findings() {
 
 #[test]
 fn bad_fixtures_trigger_their_rule_and_good_ones_are_clean() {
-    for path in fixtures() {
+    for path in sla_files("tests/fixtures/lint") {
         let code = code_of(&path);
         let checked = lint(std::slice::from_ref(&path));
         let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
@@ -72,7 +54,7 @@ fn bad_fixtures_trigger_their_rule_and_good_ones_are_clean() {
 
 #[test]
 fn every_rule_has_a_bad_and_a_good_fixture() {
-    let names: BTreeSet<String> = fixtures()
+    let names: BTreeSet<String> = sla_files("tests/fixtures/lint")
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();

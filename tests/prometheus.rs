@@ -14,13 +14,11 @@ fn rules(path: &Path) -> (String, Vec<String>) {
     slac::emit::prometheus(&program.agreements)
 }
 
-fn promtool_check(text: &str) -> String {
-    let folder = tempfile::tempdir().unwrap();
-    let file = folder.path().join("rules.yml");
-    fs::write(&file, text).unwrap();
+/// Runs promtool in `folder`; returns whether it succeeded and what it printed.
+fn promtool(args: &[&str], folder: &Path) -> (bool, String) {
     let output = Command::new("promtool")
-        .args(["check", "rules"])
-        .arg(&file)
+        .args(args)
+        .current_dir(folder)
         .output()
         .unwrap_or_else(|e| panic!("cannot run promtool ({e}); run scripts/install-test-tools"));
     let report = format!(
@@ -28,10 +26,14 @@ fn promtool_check(text: &str) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        output.status.success(),
-        "promtool rejected the rules:\n{report}\n{text}"
-    );
+    (output.status.success(), report)
+}
+
+fn promtool_check(text: &str) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    fs::write(folder.path().join("rules.yml"), text).unwrap();
+    let (success, report) = promtool(&["check", "rules", "rules.yml"], folder.path());
+    assert!(success, "promtool rejected the rules:\n{report}\n{text}");
     report
 }
 
@@ -111,16 +113,7 @@ fn promtool_unit_tests_prove_the_burn_rate_alerts() {
         folder.path().join("burn_test.yml"),
     )
     .unwrap();
-    let output = Command::new("promtool")
-        .args(["test", "rules", "burn_test.yml"])
-        .current_dir(folder.path())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run promtool ({e}); run scripts/install-test-tools"));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{report}");
+    let (success, report) = promtool(&["test", "rules", "burn_test.yml"], folder.path());
+    assert!(success, "{report}");
     assert!(report.contains("SUCCESS"), "{report}");
 }

@@ -23,50 +23,46 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     for agreement in &input.agreements {
         // (location key, inherited from, uses money, what)
         let mut places: Vec<(String, Option<String>, bool, String)> = Vec::new();
-        for policy in &agreement.credit_policies {
-            let (service, objective) = (&policy.objective.service, &policy.objective.objective);
-            let amounts: Vec<&Amount> = policy
-                .tiers
-                .iter()
-                .map(|t| &t.credit)
-                .chain(policy.cap.iter())
-                .collect();
+        // Each policy or penalty counts once for each way its amounts are stated.
+        let mut record = |amounts: Vec<&Amount>, own: String, inherited: Option<String>, what: String| {
             for money in [true, false] {
                 if amounts.iter().any(|a| is_money(a) == money) {
-                    let origin = policy
-                        .origin
-                        .inherited_from
-                        .as_ref()
-                        .map(|o| key::credits(o, service, objective));
-                    places.push((
-                        key::credits(&agreement.id, service, objective),
-                        origin,
-                        money,
-                        format!("the credits for `{service}.{objective}`"),
-                    ));
+                    places.push((own.clone(), inherited.clone(), money, what.clone()));
                 }
             }
+        };
+        for policy in &agreement.credit_policies {
+            let (service, objective) = (&policy.objective.service, &policy.objective.objective);
+            record(
+                policy
+                    .tiers
+                    .iter()
+                    .map(|t| &t.credit)
+                    .chain(policy.cap.iter())
+                    .collect(),
+                key::credits(&agreement.id, service, objective),
+                policy
+                    .origin
+                    .inherited_from
+                    .as_ref()
+                    .map(|o| key::credits(o, service, objective)),
+                format!("the credits for `{service}.{objective}`"),
+            );
         }
         for penalty in &agreement.penalties {
             let (service, objective) = (&penalty.objective.service, &penalty.objective.objective);
-            let amounts: Vec<&Amount> = std::iter::once(&penalty.per_breach)
-                .chain(penalty.cap.iter())
-                .collect();
-            for money in [true, false] {
-                if amounts.iter().any(|a| is_money(a) == money) {
-                    let origin = penalty
-                        .origin
-                        .inherited_from
-                        .as_ref()
-                        .map(|o| key::penalty(o, service, objective));
-                    places.push((
-                        key::penalty(&agreement.id, service, objective),
-                        origin,
-                        money,
-                        format!("the penalty for `{service}.{objective}`"),
-                    ));
-                }
-            }
+            record(
+                std::iter::once(&penalty.per_breach)
+                    .chain(penalty.cap.iter())
+                    .collect(),
+                key::penalty(&agreement.id, service, objective),
+                penalty
+                    .origin
+                    .inherited_from
+                    .as_ref()
+                    .map(|o| key::penalty(o, service, objective)),
+                format!("the penalty for `{service}.{objective}`"),
+            );
         }
         let money = places.iter().filter(|p| p.2).count();
         let shares = places.len() - money;

@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use slac::diagnostics::Code;
+
+/// A path relative to the crate, so file names in rendered output are the same everywhere.
+pub fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The `.sla` files directly in `folder`, sorted.
+pub fn sla_files(folder: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sla"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The code a fixture is named after (`E201_undefined_calendar.sla` → E201).
+pub fn code_of(path: &Path) -> Code {
+    let name = path.file_name().unwrap().to_string_lossy();
+    Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"))
+}
