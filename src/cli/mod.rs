@@ -342,11 +342,11 @@ fn build(
     let text = match emit_format {
         Emit::Json => emit::json(&program),
         Emit::Prometheus => {
-            let (rules, unbound) = emit::prometheus(&program.agreements);
-            for objective in &unbound {
-                eprintln!("warning: `{objective}` has no Prometheus binding (or no error budget), so no rules watch it");
+            let rules = emit::prometheus(&program.agreements);
+            for note in &rules.notes {
+                eprintln!("warning: {note}");
             }
-            rules
+            rules.text
         }
         Emit::Markdown | Emit::Html => {
             let [agreement] = program.agreements.as_slice() else {

@@ -4,6 +4,8 @@ pub mod html;
 mod json;
 pub mod markdown;
 pub mod prometheus;
+pub mod schedule;
+pub mod watched;
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -11,7 +13,8 @@ use std::path::Path;
 pub use html::html;
 pub use json::json;
 pub use markdown::{markdown, DocumentContext};
-pub use prometheus::prometheus;
+pub use prometheus::{prometheus, PrometheusRules};
+pub use watched::Note;
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file and a failure leaves the old file untouched.
