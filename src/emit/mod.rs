@@ -1,5 +1,6 @@
 //! Emitters: each turns the IR into one output format. Outputs are written atomically.
 
+pub mod burn;
 pub mod html;
 mod json;
 pub mod markdown;

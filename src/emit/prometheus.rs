@@ -18,16 +18,16 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::burn::{self, burn_windows, number};
 use super::schedule::{self, Horizon};
-use super::watched::{watched, Note, Watched};
-use crate::ir::{Agreement, Calendar, Commitment, DayHours, Indicator, Measurement, Window};
+use super::watched::{watched, Events, Note, Series, Watched};
+use crate::ir::{Agreement, DayHours};
 
 /// Record names follow Prometheus's `level:metric:operations` convention.
 pub const ERROR_RATIO: &str = "slac:sli_error:ratio_rate";
 const ERRORS_5M: &str = "slac:sli_errors:rate5m";
 const REQUESTS_5M: &str = "slac:sli_requests:rate5m";
 const SHORT_WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
-const SECONDS_PER_WEEK: i64 = 7 * 86_400;
 
 /// A rule file and what could not be watched as the spec says.
 pub struct PrometheusRules {
@@ -73,189 +73,25 @@ impl Rule {
     }
 }
 
-/// One multi-window burn-rate alert condition: a share of the budget spent within `long`.
-struct BurnWindow {
-    severity: &'static str,
-    budget_share: Decimal,
-    long: &'static str,
-    long_hours: i64,
-    short: &'static str,
-}
-
-fn burn_windows() -> [BurnWindow; 4] {
-    [
-        BurnWindow {
-            severity: "page",
-            budget_share: Decimal::new(2, 2),
-            long: "1h",
-            long_hours: 1,
-            short: "5m",
-        },
-        BurnWindow {
-            severity: "page",
-            budget_share: Decimal::new(5, 2),
-            long: "6h",
-            long_hours: 6,
-            short: "30m",
-        },
-        BurnWindow {
-            severity: "ticket",
-            budget_share: Decimal::new(10, 2),
-            long: "1d",
-            long_hours: 24,
-            short: "2h",
-        },
-        BurnWindow {
-            severity: "ticket",
-            budget_share: Decimal::new(10, 2),
-            long: "3d",
-            long_hours: 72,
-            short: "6h",
-        },
-    ]
-}
-
-/// The objective's window as a PromQL range and its length in hours.
-fn window_range(window: &Option<Window>) -> (String, Decimal) {
-    let days = match window {
-        Some(Window::Rolling { seconds }) => seconds.value() / Decimal::from(86_400),
-        Some(Window::CalendarQuarter) => Decimal::from(90),
-        Some(Window::CalendarYear) => Decimal::from(365),
-        Some(Window::CalendarMonth) | None => Decimal::from(30),
-    };
-    let range = if days.fract().is_zero() {
-        format!("{}d", days.normalize())
-    } else {
-        format!("{}h", (days * Decimal::from(24)).round().normalize())
-    };
-    (range, days * Decimal::from(24))
-}
-
-/// A decimal for PromQL: exact, at most 12 decimals, never in exponent form.
-fn number(value: Decimal) -> String {
-    value.round_dp(12).normalize().to_string()
-}
-
-/// The burn-rate factor: how many times faster than sustainable the budget burns when
-/// `share` of it is spent within `hours` of a window of `window_hours`.
-pub fn burn_factor(share: Decimal, window_hours: Decimal, hours: i64) -> Decimal {
-    share * window_hours / Decimal::from(hours)
-}
-
-/// The burn-rate factor of an objective counted only in a calendar's open hours, which are
-/// `open_fraction` of the week. The budget is spread over the open hours of the window; an
-/// alert window shorter than a day is taken to lie within open hours (the alert only fires
-/// then), a day or longer to hold the calendar's average share of them. A factor below 1 would
-/// page while the budget lasts, so short windows never go below 1.
-pub fn business_burn_factor(
-    share: Decimal,
-    window_hours: Decimal,
-    hours: i64,
-    open_fraction: Decimal,
-) -> Decimal {
-    if hours >= 24 {
-        return burn_factor(share, window_hours, hours);
-    }
-    (share * window_hours * open_fraction / Decimal::from(hours)).max(Decimal::ONE)
-}
-
-/// The bucket under the latency threshold and the count of a histogram, as selectors.
-fn histogram_series(metric: &str, matchers: &str, threshold: Decimal) -> (String, String) {
-    // Prometheus 3 writes whole-number bounds as `2.0` where clients (and Prometheus 2) wrote
-    // `2`, so a whole number matches both spellings.
-    let bound = number(threshold);
-    let le = if threshold.fract().is_zero() {
-        format!("le=~\"{bound}(\\\\.0)?\"")
-    } else {
-        format!("le=\"{bound}\"")
-    };
-    if matchers.is_empty() {
-        (format!("{metric}_bucket{{{le}}}"), format!("{metric}_count"))
-    } else {
-        (
-            format!("{metric}_bucket{{{matchers},{le}}}"),
-            format!("{metric}_count{{{matchers}}}"),
-        )
-    }
-}
-
 /// The PromQL rate of `selector` over `range`, summed.
 fn rate(selector: &str, range: &str) -> String {
     format!("sum(rate({selector}[{range}]))")
 }
 
-/// PromQL for the error ratio over `range` from the raw series, or `None` for a binding
-/// that does not fit the objective.
-fn error_ratio(watched: &Watched, range: &str) -> Option<String> {
-    match (watched.indicator, &watched.objective.commitment) {
-        (
-            Indicator::PrometheusRatio {
-                good: Some(good),
-                total,
-                ..
-            },
-            _,
-        ) => Some(format!("1 - ({} / {})", rate(good, range), rate(total, range))),
-        (
-            Indicator::PrometheusRatio {
-                bad: Some(bad),
-                total,
-                ..
-            },
-            _,
-        ) => Some(format!("{} / {}", rate(bad, range), rate(total, range))),
-        (
-            Indicator::PrometheusHistogram { metric, matchers },
-            Commitment::Latency {
-                threshold_seconds, ..
-            },
-        ) => {
-            let (bucket, count) = histogram_series(metric, matchers, threshold_seconds.value());
-            Some(format!(
-                "1 - ({} / {})",
-                rate(&bucket, range),
-                rate(&count, range)
-            ))
-        }
-        _ => None,
+/// PromQL for the error ratio over `range` from the raw series.
+fn error_ratio(series: &Series, range: &str) -> String {
+    match &series.events {
+        Events::Good(good) => format!("1 - ({} / {})", rate(good, range), rate(&series.total, range)),
+        Events::Bad(bad) => format!("{} / {}", rate(bad, range), rate(&series.total, range)),
     }
 }
 
 /// PromQL for the rates of failed events and of all events over `range`.
-fn event_rates(watched: &Watched, range: &str) -> Option<(String, String)> {
-    match (watched.indicator, &watched.objective.commitment) {
-        (
-            Indicator::PrometheusRatio {
-                good: Some(good),
-                total,
-                ..
-            },
-            _,
-        ) => Some((
-            format!("{} - {}", rate(total, range), rate(good, range)),
-            rate(total, range),
-        )),
-        (
-            Indicator::PrometheusRatio {
-                bad: Some(bad),
-                total,
-                ..
-            },
-            _,
-        ) => Some((rate(bad, range), rate(total, range))),
-        (
-            Indicator::PrometheusHistogram { metric, matchers },
-            Commitment::Latency {
-                threshold_seconds, ..
-            },
-        ) => {
-            let (bucket, count) = histogram_series(metric, matchers, threshold_seconds.value());
-            Some((
-                format!("{} - {}", rate(&count, range), rate(&bucket, range)),
-                rate(&count, range),
-            ))
-        }
-        _ => None,
+fn event_rates(series: &Series, range: &str) -> (String, String) {
+    let total = rate(&series.total, range);
+    match &series.events {
+        Events::Good(good) => (format!("{total} - {}", rate(good, range)), total),
+        Events::Bad(bad) => (rate(bad, range), total),
     }
 }
 
@@ -273,16 +109,6 @@ fn selector(labels: &BTreeMap<String, String>) -> String {
         .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect();
     format!("{{{}}}", matchers.join(","))
-}
-
-/// The business calendar an objective is measured during, if any.
-fn business_calendar<'a>(watched: &Watched<'a>) -> Option<&'a Calendar> {
-    match &watched.objective.measured {
-        Measurement::BusinessHours { calendar } => {
-            watched.agreement.calendars.iter().find(|c| &c.id == calendar)
-        }
-        Measurement::AroundTheClock => None,
-    }
 }
 
 /// Where a schedule's recordings live: calendars record `open`, maintenance windows `active`.
@@ -321,15 +147,13 @@ impl ScheduleKind {
 /// windows of its service.
 struct Gate {
     conditions: String,
-    /// The calendar's open hours as a share of the week, for business-hours objectives.
-    open_fraction: Option<Decimal>,
 }
 
 impl Gate {
     fn of(watched: &Watched) -> Gate {
         let agreement = &watched.agreement.id;
-        let calendar = business_calendar(watched);
-        let mut conditions = calendar
+        let mut conditions = watched
+            .business_calendar()
             .map(|c| ScheduleKind::Calendar.condition(agreement, &c.id))
             .unwrap_or_default();
         for window in &watched.agreement.maintenance_windows {
@@ -337,11 +161,7 @@ impl Gate {
                 conditions.push_str(&ScheduleKind::Maintenance.condition(agreement, &window.id));
             }
         }
-        Gate {
-            conditions,
-            open_fraction: calendar
-                .map(|c| Decimal::from(c.weekly_open_seconds) / Decimal::from(SECONDS_PER_WEEK)),
-        }
+        Gate { conditions }
     }
 
     fn is_always_counted(&self) -> bool {
@@ -353,13 +173,6 @@ impl Gate {
             expr.to_string()
         } else {
             format!("({expr}){}", self.conditions)
-        }
-    }
-
-    fn burn_factor(&self, share: Decimal, window_hours: Decimal, hours: i64) -> Decimal {
-        match self.open_fraction {
-            Some(fraction) => business_burn_factor(share, window_hours, hours, fraction),
-            None => burn_factor(share, window_hours, hours),
         }
     }
 }
@@ -377,7 +190,7 @@ pub fn prometheus(agreements: &[Agreement]) -> PrometheusRules {
         for calendar in &agreement.calendars {
             if own
                 .iter()
-                .any(|w| business_calendar(w).is_some_and(|c| c.id == calendar.id))
+                .any(|w| w.business_calendar().is_some_and(|c| c.id == calendar.id))
             {
                 groups.push(schedule_group(
                     agreement,
@@ -497,8 +310,9 @@ fn objective_group(watched: &Watched) -> Option<Group> {
     let mut matchers = labels.clone();
     matchers.entry("site".into()).or_default();
     let selector = selector(&matchers);
-    let (window, window_hours) = window_range(&objective.window);
-    let (errors, requests) = event_rates(watched, "5m")?;
+    let window = burn::window_range(&objective.window);
+    let series = watched.series()?;
+    let (errors, requests) = event_rates(&series, "5m");
     let mut rules = vec![
         Rule::record(ERRORS_5M, gate.apply(&errors), &labels),
         Rule::record(REQUESTS_5M, gate.apply(&requests), &labels),
@@ -510,7 +324,7 @@ fn objective_group(watched: &Watched) -> Option<Group> {
     };
     for range in SHORT_WINDOWS {
         let expr = if gate.is_always_counted() {
-            error_ratio(watched, range)?
+            error_ratio(&series, range)
         } else if range == "5m" {
             format!("{ERRORS_5M}{selector} / {REQUESTS_5M}{selector}")
         } else {
@@ -569,8 +383,7 @@ fn objective_group(watched: &Watched) -> Option<Group> {
             .iter()
             .filter(|w| w.severity == severity)
             .map(|w| {
-                let factor = gate.burn_factor(w.budget_share, window_hours, w.long_hours);
-                let threshold = number(factor * allowed);
+                let threshold = number(burn::factor(watched, w) * allowed);
                 format!(
                     "({ERROR_RATIO}{}{selector} > {threshold} and {ERROR_RATIO}{}{selector} > {threshold})",
                     w.long, w.short
@@ -606,52 +419,4 @@ fn objective_group(watched: &Watched) -> Option<Group> {
         name: format!("slac:{}:{}{site_part}:{}", agreement.id, service.id, objective.id),
         rules,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn burn_factors_follow_the_workbook() {
-        let thirty = Decimal::from(30 * 24);
-        let factors: Vec<String> = burn_windows()
-            .iter()
-            .map(|w| number(burn_factor(w.budget_share, thirty, w.long_hours)))
-            .collect();
-        assert_eq!(factors, ["14.4", "6", "3", "1"]);
-        let twenty_eight = Decimal::from(28 * 24);
-        let factors: Vec<String> = burn_windows()
-            .iter()
-            .map(|w| number(burn_factor(w.budget_share, twenty_eight, w.long_hours)))
-            .collect();
-        assert_eq!(factors, ["13.44", "5.6", "2.8", "0.933333333333"]);
-    }
-
-    #[test]
-    fn business_hours_factors_spread_the_budget_over_open_hours() {
-        // Monday to Friday 09:00-17:00 is 40 of the week's 168 hours.
-        let open = Decimal::from(40) / Decimal::from(168);
-        let thirty = Decimal::from(30 * 24);
-        let factors: Vec<String> = burn_windows()
-            .iter()
-            .map(|w| number(business_burn_factor(w.budget_share, thirty, w.long_hours, open)))
-            .collect();
-        assert_eq!(factors, ["3.428571428571", "1.428571428571", "3", "1"]);
-        // Open ten hours a week, a 1-hour page would fire below the sustainable rate.
-        let ten_hours = Decimal::from(10) / Decimal::from(168);
-        assert_eq!(
-            business_burn_factor(Decimal::new(2, 2), thirty, 1, ten_hours),
-            Decimal::ONE
-        );
-    }
-
-    #[test]
-    fn thresholds_are_exact() {
-        let allowed = Decimal::new(1, 3);
-        assert_eq!(
-            number(burn_factor(Decimal::new(2, 2), Decimal::from(720), 1) * allowed),
-            "0.0144"
-        );
-    }
 }

@@ -7,7 +7,10 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::ir::{Agreement, Commitment, Indicator, Objective, Service, Site};
+use super::burn::number;
+use crate::ir::{Agreement, Calendar, Commitment, Indicator, Measurement, Objective, Service, Site};
+
+const SECONDS_PER_WEEK: i64 = 7 * 86_400;
 
 /// One objective to watch.
 pub struct Watched<'a> {
@@ -21,10 +24,96 @@ pub struct Watched<'a> {
     pub allowed: Decimal,
 }
 
-impl Watched<'_> {
+/// The counters an objective is measured by: good (or failed) events, and all events, as
+/// PromQL series selectors.
+pub struct Series {
+    pub events: Events,
+    pub total: String,
+}
+
+pub enum Events {
+    Good(String),
+    Bad(String),
+}
+
+impl<'a> Watched<'a> {
     /// `agreement.service.objective`, with `@site` for a site's override.
     pub fn path(&self) -> String {
         path(self.agreement, self.service, self.site, self.objective)
+    }
+
+    /// The business calendar the objective is measured during, if any.
+    pub fn business_calendar(&self) -> Option<&'a Calendar> {
+        match &self.objective.measured {
+            Measurement::BusinessHours { calendar } => {
+                self.agreement.calendars.iter().find(|c| &c.id == calendar)
+            }
+            Measurement::AroundTheClock => None,
+        }
+    }
+
+    /// The business calendar's open hours as a share of the week.
+    pub fn open_fraction(&self) -> Option<Decimal> {
+        self.business_calendar()
+            .map(|c| Decimal::from(c.weekly_open_seconds) / Decimal::from(SECONDS_PER_WEEK))
+    }
+
+    /// The series of the binding, or `None` for a histogram bound to an objective that is
+    /// not about latency.
+    pub fn series(&self) -> Option<Series> {
+        match (self.indicator, &self.objective.commitment) {
+            (
+                Indicator::PrometheusRatio {
+                    good: Some(good),
+                    total,
+                    ..
+                },
+                _,
+            ) => Some(Series {
+                events: Events::Good(good.clone()),
+                total: total.clone(),
+            }),
+            (
+                Indicator::PrometheusRatio {
+                    bad: Some(bad),
+                    total,
+                    ..
+                },
+                _,
+            ) => Some(Series {
+                events: Events::Bad(bad.clone()),
+                total: total.clone(),
+            }),
+            (
+                Indicator::PrometheusHistogram { metric, matchers },
+                Commitment::Latency {
+                    threshold_seconds, ..
+                },
+            ) => {
+                let threshold = threshold_seconds.value();
+                // Prometheus 3 writes whole-number bounds as `2.0` where clients (and
+                // Prometheus 2) wrote `2`, so a whole number matches both spellings.
+                let bound = number(threshold);
+                let le = if threshold.fract().is_zero() {
+                    format!("le=~\"{bound}(\\\\.0)?\"")
+                } else {
+                    format!("le=\"{bound}\"")
+                };
+                let (bucket, total) = if matchers.is_empty() {
+                    (format!("{metric}_bucket{{{le}}}"), format!("{metric}_count"))
+                } else {
+                    (
+                        format!("{metric}_bucket{{{matchers},{le}}}"),
+                        format!("{metric}_count{{{matchers}}}"),
+                    )
+                };
+                Some(Series {
+                    events: Events::Good(bucket),
+                    total,
+                })
+            }
+            _ => None,
+        }
     }
 }
 
