@@ -8,7 +8,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use slac::emit::{Note, PrometheusRules};
@@ -56,19 +56,10 @@ fn promtool_unit_tests(spec: &str, tests: &str) {
     assert!(report.contains("SUCCESS"), "{report}");
 }
 
-fn example_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for folder in fs::read_dir("examples").unwrap() {
-        files.extend(common::sla_files(folder.unwrap().path().to_str().unwrap()));
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn promtool_accepts_every_example_and_fixture() {
     let mut total_groups = 0;
-    let files = example_files()
+    let files = common::example_files()
         .into_iter()
         .chain(common::sla_files("tests/fixtures/prometheus"));
     for path in files {
@@ -82,7 +73,7 @@ fn promtool_accepts_every_example_and_fixture() {
 
 #[test]
 fn every_example_has_a_rules_snapshot() {
-    for path in example_files() {
+    for path in common::example_files() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("rules_{name}"), rules(&path).text);
     }

@@ -141,6 +141,8 @@ enum Emit {
     Html,
     /// Prometheus recording and alerting rules for every objective with a Prometheus binding.
     Prometheus,
+    /// OpenSLO v1 documents (Service, SLI, SLO, AlertPolicy, AlertCondition) for the same.
+    Openslo,
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -347,6 +349,13 @@ fn build(
                 eprintln!("warning: {note}");
             }
             rules.text
+        }
+        Emit::Openslo => {
+            let documents = emit::openslo(&program.agreements);
+            for note in &documents.notes {
+                eprintln!("warning: {note}");
+            }
+            documents.text
         }
         Emit::Markdown | Emit::Html => {
             let [agreement] = program.agreements.as_slice() else {

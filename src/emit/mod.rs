@@ -4,6 +4,7 @@ pub mod burn;
 pub mod html;
 mod json;
 pub mod markdown;
+pub mod openslo;
 pub mod prometheus;
 pub mod schedule;
 pub mod watched;
@@ -14,6 +15,7 @@ use std::path::Path;
 pub use html::html;
 pub use json::json;
 pub use markdown::{markdown, DocumentContext};
+pub use openslo::{openslo, OpenSloDocuments};
 pub use prometheus::{prometheus, PrometheusRules};
 pub use watched::Note;
 

@@ -352,10 +352,8 @@ fn objective_group(watched: &Watched) -> Option<Group> {
         &labels,
     ));
 
-    let title = service.title.as_deref().unwrap_or(&service.id);
-    let at_site = site
-        .map(|s| format!(" at {}", s.title.as_deref().unwrap_or(&s.id)))
-        .unwrap_or_default();
+    let title = watched.service_title();
+    let at_site = watched.at_site();
     let clause = format!(
         "\"{}\" ({} {}), section \"Service: {title}\", objective {}{at_site}",
         agreement.title, agreement.id, agreement.version, objective.id

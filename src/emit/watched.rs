@@ -42,6 +42,18 @@ impl<'a> Watched<'a> {
         path(self.agreement, self.service, self.site, self.objective)
     }
 
+    /// The service's title, or its id.
+    pub fn service_title(&self) -> &'a str {
+        self.service.title.as_deref().unwrap_or(&self.service.id)
+    }
+
+    /// ` at SITE` for a site's override, else nothing.
+    pub fn at_site(&self) -> String {
+        self.site
+            .map(|s| format!(" at {}", s.title.as_deref().unwrap_or(&s.id)))
+            .unwrap_or_default()
+    }
+
     /// The business calendar the objective is measured during, if any.
     pub fn business_calendar(&self) -> Option<&'a Calendar> {
         match &self.objective.measured {

@@ -29,3 +29,13 @@ pub fn code_of(path: &Path) -> Code {
     let name = path.file_name().unwrap().to_string_lossy();
     Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"))
 }
+
+/// The `.sla` files of every example folder, sorted.
+pub fn example_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for folder in std::fs::read_dir("examples").unwrap() {
+        files.extend(sla_files(folder.unwrap().path().to_str().unwrap()));
+    }
+    files.sort();
+    files
+}
