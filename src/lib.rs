@@ -10,6 +10,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostics;
 pub mod emit;
+pub mod format;
 pub mod ir;
 pub mod lint;
 pub mod sema;

@@ -225,6 +225,15 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
+/// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.
+pub fn sla_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    Ok(files)
+}
+
 /// Expands a path to the `.sla` files it names, sorted, skipping hidden and `target` folders
 /// and links to folders.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {

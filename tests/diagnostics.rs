@@ -42,8 +42,13 @@ fn every_code_has_a_fixture() {
         .collect();
     for code in Code::ALL {
         // A file over the size limit is 16 MiB: tests/cli.rs generates one instead. Lints and
-        // configuration or suppression errors (E4xx) have their fixtures in tests/lint.rs.
-        if *code == Code::E102 || code.is_lint() || code.as_str().starts_with("E4") {
+        // configuration or suppression errors (E4xx) have their fixtures in tests/lint.rs, and
+        // formatter refusals (E5xx) theirs under tests/fixtures/fmt/refused/.
+        if *code == Code::E102
+            || code.is_lint()
+            || code.as_str().starts_with("E4")
+            || code.as_str().starts_with("E5")
+        {
             continue;
         }
         assert!(covered.contains(code), "no fixture for {}", code.as_str());

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod fmt;
+
 use crate::diagnostics::{self, Code, ColorMode};
 use crate::{emit, ir, Checked};
 
@@ -23,6 +25,12 @@ Examples:
   slac build hosting.sla --emit json               print the validated form
   slac build hosting.sla --emit json -o hosting.json
   slac build tiers.sla --emit json --agreement gold-hosting";
+
+const FMT_EXAMPLES: &str = "\
+Examples:
+  slac fmt                  format every .sla file under the current folder
+  slac fmt --check .        in CI: show a diff and exit 1 if a file is not formatted
+  slac fmt - < spec.sla     format standard input to standard output";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -79,6 +87,20 @@ enum Command {
         /// otherwise, so that they are reproducible.
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+    },
+    /// Rewrite .sla files in the canonical layout, keeping every comment.
+    #[command(after_help = FMT_EXAMPLES)]
+    Fmt {
+        /// Files or folders (searched for *.sla), or `-` for standard input; the current
+        /// folder by default.
+        paths: Vec<PathBuf>,
+        /// Change nothing: print a unified diff of what would change, and exit 1 if a file is
+        /// not formatted.
+        #[arg(long)]
+        check: bool,
+        /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
     },
     /// Print the JSON Schema of the IR that `build --emit json` writes.
     Schema,
@@ -193,6 +215,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => explain(&code),
+        Command::Fmt { paths, check, color } => fmt::fmt(paths, check, color.into()),
     }
 }
 

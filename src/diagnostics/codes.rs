@@ -1,5 +1,6 @@
 //! The registry of diagnostic codes. Codes are stable and never reused:
-//! `E1xx` input and syntax, `E2xx` semantic errors, `W3xx` lints.
+//! `E1xx` input and syntax, `E2xx` semantic errors, `W3xx` lints, `E4xx` configuration and
+//! suppressions, `E5xx` formatting.
 
 use super::Severity;
 
@@ -65,6 +66,7 @@ codes! {
     E401 => ("invalid-configuration", "invalid configuration"),
     E402 => ("unknown-rule", "unknown rule"),
     E403 => ("invalid-suppression", "invalid suppression comment"),
+    E501 => ("unplaceable-comment", "comment the formatter cannot place"),
     W300 => ("unused-suppression", "suppression that suppresses nothing"),
     W301 => ("catalogue-wide-targets", "one set of targets for a whole catalogue"),
     W302 => ("identical-site-targets", "sites with identical targets"),
@@ -328,6 +330,12 @@ impl Code {
                 "A suppression without a reason hides a finding without telling reviewers why it is acceptable.",
                 "# slac: allow(W310)",
                 "# slac: allow(W310) \"the customer accepted a 100% target for payroll\"",
+            ),
+            Code::E501 => (
+                "`slac fmt` puts each statement on one line, and this comment sits between two parts of one statement, where no line break remains.",
+                "The formatter never drops or moves a comment to a place where it could mean something else, so it refuses the file instead.",
+                "term 2026-01-01   # start of the pilot\n  to 2026-12-31",
+                "# the term starts with the pilot\nterm 2026-01-01 to 2026-12-31",
             ),
             _ => return None,
         };

@@ -7,6 +7,7 @@ pub mod ast;
 mod build;
 pub mod comments;
 mod expected;
+pub mod tokens;
 
 use pest::Parser as _;
 use pest_derive::Parser;
