@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod ir;
@@ -199,4 +200,20 @@ pub fn html_document(
         &markdown_document(checked, file, agreement, today),
         &agreement.title,
     )
+}
+
+/// The semantic changes from `old` to `new` (agreements matched by id across every file of
+/// each), and `E601` for each agreement that weakens a commitment without a major version bump.
+/// Both should be free of errors.
+pub fn diff_checked(old: &Checked, new: &Checked) -> (diff::DiffReport, Vec<Diagnostic>) {
+    fn unique(checked: &Checked) -> Vec<&ir::Agreement> {
+        let mut seen = std::collections::BTreeSet::new();
+        checked
+            .agreements()
+            .filter(|a| seen.insert(a.id.clone()))
+            .collect()
+    }
+    let report = diff::diff(&unique(old), &unique(new));
+    let errors = diff::version_errors(&report, &new.locations);
+    (report, errors)
 }

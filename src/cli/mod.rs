@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod diff;
 mod fmt;
 
 use crate::diagnostics::{self, Code, ColorMode};
@@ -25,6 +26,13 @@ Examples:
   slac build hosting.sla --emit json               print the validated form
   slac build hosting.sla --emit json -o hosting.json
   slac build tiers.sla --emit json --agreement gold-hosting";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  slac diff old/hosting.sla hosting.sla          compare two files
+  slac diff --against main                        the working tree against the main branch
+  slac diff --against origin/main --format markdown > sla-changes.md
+  slac diff --against main --fail-on weakened     in CI: exit 1 if less is promised";
 
 const FMT_EXAMPLES: &str = "\
 Examples:
@@ -98,6 +106,25 @@ enum Command {
         /// not formatted.
         #[arg(long)]
         check: bool,
+        /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Compare two versions of the specs and classify each change from the customer's side.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff {
+        /// OLD and NEW (files or folders); with --against, the paths to compare (the current
+        /// folder by default).
+        paths: Vec<PathBuf>,
+        /// Compare the working tree against this git revision (a branch, tag or commit).
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// Exit 1 when a commitment is weakened.
+        #[arg(long, value_enum)]
+        fail_on: Option<diff::FailOn>,
         /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -216,6 +243,13 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Explain { code } => explain(&code),
         Command::Fmt { paths, check, color } => fmt::fmt(paths, check, color.into()),
+        Command::Diff {
+            paths,
+            against,
+            format,
+            fail_on,
+            color,
+        } => diff::diff(paths, against, format, fail_on, color.into()),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The registry of diagnostic codes. Codes are stable and never reused:
 //! `E1xx` input and syntax, `E2xx` semantic errors, `W3xx` lints, `E4xx` configuration and
-//! suppressions, `E5xx` formatting.
+//! suppressions, `E5xx` formatting, `E6xx` changes between versions (`slac diff`).
 
 use super::Severity;
 
@@ -67,6 +67,7 @@ codes! {
     E402 => ("unknown-rule", "unknown rule"),
     E403 => ("invalid-suppression", "invalid suppression comment"),
     E501 => ("unplaceable-comment", "comment the formatter cannot place"),
+    E601 => ("weakened-without-major-version", "commitment weakened without a major version bump"),
     W300 => ("unused-suppression", "suppression that suppresses nothing"),
     W301 => ("catalogue-wide-targets", "one set of targets for a whole catalogue"),
     W302 => ("identical-site-targets", "sites with identical targets"),
@@ -336,6 +337,12 @@ impl Code {
                 "The formatter never drops or moves a comment to a place where it could mean something else, so it refuses the file instead.",
                 "term 2026-01-01   # start of the pilot\n  to 2026-12-31",
                 "# the term starts with the pilot\nterm 2026-01-01 to 2026-12-31",
+            ),
+            Code::E601 => (
+                "`slac diff` found a change that promises the customer less (a lowered target, a removed objective, cut credits, a new holiday) while the agreement's version did not go up a major version.",
+                "A version number tells the parties whether the contract they signed still holds; a weakened commitment under a minor version slips past review, as a breaking API change under a minor version does.",
+                "version 2.1.0 -> version 2.2.0, with availability 99.95% -> 99.9%",
+                "version 2.1.0 -> version 3.0.0, with availability 99.95% -> 99.9%",
             ),
             _ => return None,
         };

@@ -33,6 +33,9 @@ pub mod key {
     pub fn agreement(agreement: &str) -> String {
         agreement.to_string()
     }
+    pub fn version(agreement: &str) -> String {
+        format!("{agreement}/version")
+    }
     pub fn status(agreement: &str) -> String {
         format!("{agreement}/status")
     }

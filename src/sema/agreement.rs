@@ -178,6 +178,7 @@ pub(super) fn lower(
 
     let version = match singles.version {
         Some(v) => {
+            ctx.locate(key::version(id), v.span);
             if semver::Version::parse(&v.value).is_err() {
                 let diagnostic = Diagnostic::error(
                     Code::E223,

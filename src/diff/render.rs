@@ -1,0 +1,133 @@
+//! The three forms of a diff report: text for a terminal, a Markdown changelog section for a
+//! pull request, and versioned JSON.
+
+use super::{AgreementChanges, Change, DiffReport, Impact};
+
+fn versions(agreement: &AgreementChanges) -> String {
+    match (&agreement.version_before, &agreement.version_after) {
+        (Some(b), Some(a)) if b == a => b.clone(),
+        (Some(b), Some(a)) => format!("{b} → {a}"),
+        (None, Some(a)) => format!("new, {a}"),
+        (Some(b), None) => format!("{b}, removed"),
+        (None, None) => String::new(),
+    }
+}
+
+fn what(change: &Change) -> String {
+    if change.subject.is_empty() {
+        change.description.clone()
+    } else {
+        format!("{}: {}", change.subject, change.description)
+    }
+}
+
+fn totals(report: &DiffReport) -> String {
+    let total: usize = report.agreements.iter().map(|a| a.changes.len()).sum();
+    format!(
+        "{total} change{}: {} weakened, {} strengthened, {} neutral",
+        if total == 1 { "" } else { "s" },
+        report.count(Impact::Weakened),
+        report.count(Impact::Strengthened),
+        report.count(Impact::Neutral)
+    )
+}
+
+/// One line per change under a heading per agreement.
+pub fn render_human(report: &DiffReport) -> String {
+    let mut out = String::new();
+    for agreement in report.agreements.iter().filter(|a| !a.changes.is_empty()) {
+        out.push_str(&format!(
+            "{} \"{}\" ({})\n",
+            agreement.agreement,
+            agreement.title,
+            versions(agreement)
+        ));
+        for change in &agreement.changes {
+            let values = match (&change.before, &change.after) {
+                (Some(b), Some(a)) => format!(": {b} → {a}"),
+                (None, Some(a)) => format!(": {a}"),
+                (Some(b), None) => format!(": was {b}"),
+                (None, None) => String::new(),
+            };
+            out.push_str(&format!(
+                "  {:<13} {}{}\n",
+                change.impact.as_str(),
+                what(change),
+                values.replace('\n', " ")
+            ));
+        }
+        out.push('\n');
+    }
+    if report.is_empty() {
+        out.push_str("no changes to the commitments\n");
+    } else {
+        out.push_str(&totals(report));
+        out.push('\n');
+    }
+    out
+}
+
+/// Text for a Markdown table cell: one line, pipes and markup escaped.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A changelog section for a pull request comment: weakened changes first.
+pub fn render_markdown(report: &DiffReport) -> String {
+    let mut out = String::from("## Changes to the service level commitments\n\n");
+    if report.is_empty() {
+        out.push_str("No changes to the commitments.\n");
+        return out;
+    }
+    out.push_str(&format!("{}.\n", totals(report)));
+    for agreement in report.agreements.iter().filter(|a| !a.changes.is_empty()) {
+        out.push_str(&format!(
+            "\n### {} (`{}`, {})\n\n",
+            cell(&agreement.title),
+            agreement.agreement,
+            versions(agreement)
+        ));
+        out.push_str("| impact | change | before | after |\n| --- | --- | --- | --- |\n");
+        let mut changes: Vec<&Change> = agreement.changes.iter().collect();
+        changes.sort_by_key(|c| c.impact);
+        for change in changes {
+            let impact = match change.impact {
+                Impact::Weakened => "**weakened**",
+                Impact::Strengthened => "strengthened",
+                Impact::Neutral => "neutral",
+            };
+            out.push_str(&format!(
+                "| {impact} | {} | {} | {} |\n",
+                cell(&what(change)),
+                change.before.as_deref().map(cell).unwrap_or_default(),
+                change.after.as_deref().map(cell).unwrap_or_default()
+            ));
+        }
+    }
+    out
+}
+
+/// `{"format_version": 1, "agreements": [...], "summary": {...}}`.
+pub fn render_json(report: &DiffReport) -> String {
+    let value = serde_json::json!({
+        "format_version": 1,
+        "agreements": report.agreements,
+        "summary": {
+            "weakened": report.count(Impact::Weakened),
+            "strengthened": report.count(Impact::Strengthened),
+            "neutral": report.count(Impact::Neutral),
+        },
+    });
+    format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+}

@@ -1,0 +1,176 @@
+//! `slac diff`: `previous/` and `current/` fixture pairs under `tests/fixtures/diff/`, each
+//! with snapshots of the three output formats and of the version errors; the exit codes of
+//! `--fail-on weakened`; and `--against` a git revision in a scratch repository.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use slac::diff::{self, Impact};
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = fs::read_dir("tests/fixtures/diff")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn checked(path: PathBuf) -> slac::Checked {
+    let checked = slac::check(std::slice::from_ref(&path)).unwrap();
+    assert!(
+        !checked.has_errors(),
+        "{}: {:#?}",
+        path.display(),
+        checked.diagnostics
+    );
+    checked
+}
+
+#[test]
+fn fixture_pairs() {
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let old = checked(case.join("previous"));
+        let new = checked(case.join("current"));
+        let (report, errors) = slac::diff_checked(&old, &new);
+        let rendered_errors = slac::diagnostics::render_human_to_string(&new.sources, &errors);
+        insta::assert_snapshot!(
+            format!("diff_{name}"),
+            format!(
+                "{}\n--- markdown ---\n{}\n--- errors ---\n{rendered_errors}",
+                diff::render_human(&report),
+                diff::render_markdown(&report)
+            )
+        );
+        insta::assert_snapshot!(format!("diff_{name}_json"), diff::render_json(&report));
+        match name.as_str() {
+            "weakened-minor" => {
+                assert_eq!(errors.len(), 1);
+                assert_eq!(errors[0].code, slac::diagnostics::Code::E601);
+            }
+            "weakened-major" => assert!(errors.is_empty() && report.count(Impact::Weakened) > 0),
+            "strengthened" => {
+                assert!(errors.is_empty());
+                assert_eq!(report.count(Impact::Weakened), 0);
+                assert_eq!(report.count(Impact::Neutral), 0);
+            }
+            "neutral" => {
+                assert_eq!(report.count(Impact::Neutral), report.agreements[0].changes.len());
+            }
+            other => panic!("no expectations for the diff fixture `{other}`"),
+        }
+    }
+}
+
+#[test]
+fn identical_versions_have_no_changes() {
+    let path = PathBuf::from("examples/cloud-hosting/cloud-hosting.sla");
+    let (report, errors) = slac::diff_checked(&checked(path.clone()), &checked(path));
+    assert!(report.is_empty() && errors.is_empty());
+    assert_eq!(diff::render_human(&report), "no changes to the commitments\n");
+}
+
+fn slac() -> Command {
+    Command::cargo_bin("slac").unwrap()
+}
+
+#[test]
+fn exit_codes() {
+    let pair = |case: &str| {
+        let folder = Path::new("tests/fixtures/diff").join(case);
+        [folder.join("previous"), folder.join("current")]
+    };
+    // A weakening under a minor version is an error even without --fail-on.
+    slac()
+        .arg("diff")
+        .args(pair("weakened-minor"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("error[E601]"));
+    // Under a major version it is allowed, unless the policy says otherwise.
+    slac().arg("diff").args(pair("weakened-major")).assert().code(0);
+    slac()
+        .arg("diff")
+        .args(pair("weakened-major"))
+        .args(["--fail-on", "weakened"])
+        .assert()
+        .code(1);
+    slac()
+        .arg("diff")
+        .args(pair("strengthened"))
+        .args(["--fail-on", "weakened", "--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::starts_with(
+            "## Changes to the service level commitments",
+        ));
+    slac()
+        .args(["diff", "only-one.sla"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give two versions"));
+}
+
+fn git(folder: &Path, args: &[&str]) {
+    let status = Process::new("git")
+        .args(args)
+        .current_dir(folder)
+        .env("GIT_AUTHOR_NAME", "slac tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@slac.invalid")
+        .env("GIT_COMMITTER_NAME", "slac tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@slac.invalid")
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run git ({e})"));
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn against_a_git_revision() {
+    let repository = tempfile::tempdir().unwrap();
+    let root = repository.path();
+    let specs = root.join("specs");
+    fs::create_dir(&specs).unwrap();
+    let previous = fs::read_to_string("tests/fixtures/diff/weakened-minor/previous/hosting.sla").unwrap();
+    let current = fs::read_to_string("tests/fixtures/diff/weakened-minor/current/hosting.sla").unwrap();
+    fs::write(specs.join("hosting.sla"), previous).unwrap();
+    git(root, &["init", "--quiet"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "--quiet", "-m", "first version"]);
+    fs::write(specs.join("hosting.sla"), current).unwrap();
+
+    let output = slac()
+        .args(["diff", "--against", "HEAD", "--format", "json", "specs"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["weakened"], 9);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E601"));
+
+    // From a subfolder, paths are relative to it, as git's are.
+    slac()
+        .args(["diff", "--against", "HEAD"])
+        .current_dir(&specs)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("target lowered: 99.95% → 99.9%"));
+
+    slac()
+        .args(["diff", "--against", "no-such-revision"])
+        .current_dir(root)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("failed"));
+}
