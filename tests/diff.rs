@@ -174,3 +174,32 @@ fn against_a_git_revision() {
         .code(2)
         .stderr(predicates::str::contains("failed"));
 }
+
+#[test]
+fn markdownlint_accepts_the_markdown_report() {
+    let folder = tempfile::tempdir().unwrap();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (report, _) = slac::diff_checked(&checked(case.join("previous")), &checked(case.join("current")));
+        fs::write(
+            folder.path().join(format!("{name}.md")),
+            diff::render_markdown(&report),
+        )
+        .unwrap();
+    }
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs-lint/diff.markdownlint-cli2.jsonc");
+    let output = Process::new("markdownlint-cli2")
+        .arg("--config")
+        .arg(&config)
+        .arg("*.md")
+        .current_dir(folder.path())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run markdownlint-cli2 ({e}); run scripts/install-test-tools"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("Linting: 4 files"), "{report}");
+}

@@ -83,6 +83,20 @@ fn cell(text: &str) -> String {
     out
 }
 
+/// A value as an inline code span in a table cell: verbatim (an e-mail address is not a link),
+/// on one line, with a fence longer than any run of backticks inside and pipes escaped.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// A changelog section for a pull request comment: weakened changes first.
 pub fn render_markdown(report: &DiffReport) -> String {
     let mut out = String::from("## Changes to the service level commitments\n\n");
@@ -107,11 +121,12 @@ pub fn render_markdown(report: &DiffReport) -> String {
                 Impact::Strengthened => "strengthened",
                 Impact::Neutral => "neutral",
             };
+            let value = |v: &Option<String>| v.as_deref().map_or("—".to_string(), code);
             out.push_str(&format!(
                 "| {impact} | {} | {} | {} |\n",
                 cell(&what(change)),
-                change.before.as_deref().map(cell).unwrap_or_default(),
-                change.after.as_deref().map(cell).unwrap_or_default()
+                value(&change.before),
+                value(&change.after)
             ));
         }
     }
@@ -130,4 +145,18 @@ pub fn render_json(report: &DiffReport) -> String {
         },
     });
     format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_cannot_break_a_table() {
+        assert_eq!(code("a | b"), "`a \\| b`");
+        assert_eq!(code("uses `x` here"), "``uses `x` here``");
+        assert_eq!(code("`edge`"), "`` `edge` ``");
+        assert_eq!(code("two\nlines"), "`two lines`");
+        assert_eq!(cell("a | *b*"), "a \\| \\*b\\*");
+    }
 }
