@@ -376,3 +376,61 @@ fn the_readme_tour_example_compiles_without_findings() {
     let expected = block.rsplit_once("checked 1 file").unwrap().0;
     assert_eq!(shown.trim_end(), expected.trim_end());
 }
+
+#[test]
+fn calendar_arithmetic_for_scripts() {
+    // support-hours: Monday to Friday 08:00-18:00 in Berlin, holidays 24-26 December.
+    let calendar = |args: &[&str]| {
+        slac()
+            .args(["calendar"])
+            .args(args)
+            .args([GOOD, "--calendar", "support-hours", "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    // Friday 15:00 to Monday 10:00: 3 h on Friday, 2 h on Monday.
+    let elapsed = calendar(&[
+        "elapsed",
+        "--from",
+        "2026-10-09T15:00:00+02:00",
+        "--to",
+        "2026-10-12T10:00:00+02:00",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&elapsed.stdout), "{\"seconds\":18000}\n");
+    // 4 h from Friday 15:00: 3 h on Friday, then 1 h from Monday's opening.
+    let deadline = calendar(&["deadline", "--from", "2026-10-09T15:00:00+02:00", "--add", "4h"]);
+    assert_eq!(
+        String::from_utf8_lossy(&deadline.stdout),
+        "{\"deadline\":\"2026-10-12T09:00:00+02:00\"}\n"
+    );
+    // 2 business days from Wednesday 23 December: the 24th to 26th are holidays and the 27th a
+    // Sunday, so Monday the 28th is the first and Tuesday the 29th the second.
+    let days = calendar(&[
+        "deadline",
+        "--from",
+        "2026-12-23T15:00:00+01:00",
+        "--add",
+        "2 business days",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&days.stdout),
+        "{\"deadline\":\"2026-12-29T15:00:00+01:00\"}\n"
+    );
+    slac()
+        .args(["calendar", "elapsed", GOOD, "--calendar", "acme-hosting.nope"])
+        .args([
+            "--from",
+            "2026-10-09T15:00:00+02:00",
+            "--to",
+            "2026-10-12T10:00:00+02:00",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("defines no calendar"));
+    slac()
+        .args(["calendar", "deadline", GOOD, "--calendar", "support-hours"])
+        .args(["--from", "yesterday", "--add", "4h"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("RFC 3339"));
+}

@@ -92,20 +92,11 @@ pub(super) fn diff(
 /// Checks one side; `None` after reporting its errors (a version with errors has no IR to
 /// compare).
 fn load(paths: &[PathBuf], side: &str, color: ColorMode) -> Result<Option<Checked>, String> {
-    let checked = crate::check(paths).map_err(|e| e.to_string())?;
-    if checked.has_errors() {
-        let errors: Vec<_> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        diagnostics::render_human(&checked.sources, &errors, color)
-            .map_err(|e| format!("cannot write to standard error: {e}"))?;
+    let checked = super::checked_without_errors(paths, color)?;
+    if checked.is_none() {
         eprintln!("error: {side} has errors, so it cannot be compared");
-        return Ok(None);
     }
-    Ok(Some(checked))
+    Ok(checked)
 }
 
 /// Writes the `.sla` files under `paths` as they were at `revision` into a temporary folder,

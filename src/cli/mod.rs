@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod calendar;
 mod diff;
 mod fmt;
 
@@ -33,6 +34,15 @@ Examples:
   slac diff --against main                        the working tree against the main branch
   slac diff --against origin/main --format markdown > sla-changes.md
   slac diff --against main --fail-on weakened     in CI: exit 1 if less is promised";
+
+const CALENDAR_EXAMPLES: &str = "\
+Examples:
+  slac calendar elapsed hosting.sla --calendar support-hours \\
+      --from 2026-10-09T15:00:00+02:00 --to 2026-10-12T10:00:00+02:00
+  slac calendar deadline hosting.sla --calendar support-hours \\
+      --from 2026-10-09T15:00:00+02:00 --add 4h --format json
+  slac calendar deadline tiers.sla --calendar vps-tiers.office \\
+      --from 2026-10-09T15:00:00+02:00 --add '2 business days'";
 
 const FMT_EXAMPLES: &str = "\
 Examples:
@@ -127,6 +137,15 @@ enum Command {
         fail_on: Option<diff::FailOn>,
         /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Business-time arithmetic on a calendar of a spec.
+    #[command(after_help = CALENDAR_EXAMPLES)]
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
+        /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
+        #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
         color: Color,
     },
     /// Print the JSON Schema of the IR that `build --emit json` writes.
@@ -243,6 +262,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Explain { code } => explain(&code),
         Command::Fmt { paths, check, color } => fmt::fmt(paths, check, color.into()),
+        Command::Calendar { command, color } => calendar::calendar(command, color.into()),
         Command::Diff {
             paths,
             against,
@@ -330,6 +350,23 @@ fn check(
     crate::lint(&mut checked, today);
     report(&checked, format, color)?;
     Ok(exit_for(&checked, deny_warnings))
+}
+
+/// Checks `paths` for a command that needs their IR: `None` after printing their errors.
+fn checked_without_errors(paths: &[PathBuf], color: ColorMode) -> Result<Option<Checked>, String> {
+    let checked = crate::check(paths).map_err(|e| e.to_string())?;
+    if !checked.has_errors() {
+        return Ok(Some(checked));
+    }
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    diagnostics::render_human(&checked.sources, &errors, color)
+        .map_err(|e| format!("cannot write to standard error: {e}"))?;
+    Ok(None)
 }
 
 /// The text `slac rules` prints: one line per lint rule.

@@ -8,12 +8,12 @@
 //! term is open-ended. Past the horizon the last offset stays in force, and an alert says that
 //! the rules need regenerating.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 
+pub use crate::business_time::local_midnight;
+use crate::business_time::offset_changes;
 use crate::ir::{DayHours, Holiday, Term, Weekday};
-
-const DAY: i64 = 86_400;
 pub const MINUTES_PER_WEEK: u32 = 7 * 24 * 60;
 
 /// The span of UTC seconds `[start, end)` within which a schedule's offsets are exact.
@@ -42,57 +42,9 @@ impl Horizon {
     }
 }
 
-/// The zone's UTC offset (seconds) at `utc`.
-fn offset_at(tz: Tz, utc: i64) -> i32 {
-    DateTime::from_timestamp(utc, 0)
-        .map(|t| {
-            tz.offset_from_utc_datetime(&t.naive_utc())
-                .fix()
-                .local_minus_utc()
-        })
-        .unwrap_or(0)
-}
-
 /// The offset at the horizon's start, and every change within it as (UTC second, new offset).
 pub fn offsets(tz: Tz, horizon: Horizon) -> (i32, Vec<(i64, i32)>) {
-    let base = offset_at(tz, horizon.start);
-    let mut changes = Vec::new();
-    let mut current = base;
-    let mut day = horizon.start;
-    // No zone changes its offset twice within a day, so a daily scan finds every transition
-    // and a binary search within the day finds its second.
-    while day < horizon.end {
-        let next = (day + DAY).min(horizon.end);
-        let after = offset_at(tz, next);
-        if after != current {
-            let (mut low, mut high) = (day, next);
-            while high - low > 1 {
-                let middle = low + (high - low) / 2;
-                if offset_at(tz, middle) == current {
-                    low = middle;
-                } else {
-                    high = middle;
-                }
-            }
-            changes.push((high, after));
-            current = after;
-        }
-        day = next;
-    }
-    (base, changes)
-}
-
-/// The UTC second at which `date` begins in `tz`: local midnight, or the first local time of
-/// the day when a transition skips midnight.
-pub fn local_midnight(tz: Tz, date: NaiveDate) -> i64 {
-    let midnight = NaiveDateTime::from(date);
-    for quarter in 0..96 {
-        let local = midnight + chrono::Duration::minutes(15 * quarter);
-        if let Some(time) = tz.from_local_datetime(&local).earliest() {
-            return time.timestamp();
-        }
-    }
-    midnight.and_utc().timestamp()
+    offset_changes(tz, horizon.start, horizon.end)
 }
 
 /// A PromQL scalar expression of the zone's UTC offset in seconds at `time()`.
@@ -206,7 +158,7 @@ mod tests {
     }
 
     fn utc(text: &str) -> i64 {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
             .map(|t| t.and_utc().timestamp())
             .unwrap_or_default()
     }
