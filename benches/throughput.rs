@@ -1,6 +1,6 @@
 //! Throughput of the whole pipeline (read, parse, analyze, lint) on generated corpora, in MB/s and
 //! files/s, and the latency of one `slac check` process on a typical spec (what a pre-commit
-//! hook pays per commit, process start included).
+//! hook pays per commit, process start included), and `slac report` over a million tickets.
 //!
 //! Run with `cargo bench --bench throughput`.
 
@@ -93,5 +93,49 @@ fn single_file_process(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, single_file_process);
+/// One million synthetic tickets for the cloud-hosting example, a mix of priorities spread over
+/// October 2026, some answered late, some at night, some still open.
+fn tickets(count: usize) -> Vec<slac::report::Ticket> {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    (0..count)
+        .map(|i| {
+            let opened_at = start + chrono::Duration::seconds((i as i64 * 2_591) % (31 * 86_400 - 7_200));
+            let answer = chrono::Duration::seconds(((i * 7_919) % 20_000) as i64);
+            slac::report::Ticket {
+                line: i + 2,
+                id: format!("T{i}"),
+                service: "shop".into(),
+                priority: ["P1", "P2", "P3"][i % 3].into(),
+                site: None,
+                opened_at,
+                first_response_at: Some(opened_at + answer / 4),
+                resolved_at: (i % 10 != 0).then_some(opened_at + answer * 3),
+                paused_seconds: ((i % 7) * 300) as i64,
+            }
+        })
+        .collect()
+}
+
+fn report(c: &mut Criterion) {
+    let checked = slac::check(&[PathBuf::from("examples/cloud-hosting/cloud-hosting.sla")])
+        .expect("the example is readable");
+    let agreement = checked
+        .agreements()
+        .next()
+        .cloned()
+        .expect("the example has an agreement");
+    let period = slac::report::parse_period("2026-10").expect("a valid period");
+    let tickets = tickets(1_000_000);
+    let mut group = c.benchmark_group("report-1m-tickets");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(tickets.len() as u64));
+    group.bench_function("tickets", |b| {
+        b.iter(|| slac::report::evaluate(&agreement, &tickets, &[], Vec::new(), &period))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, single_file_process, report);
 criterion_main!(benches);

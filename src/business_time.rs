@@ -99,7 +99,12 @@ pub struct BusinessCalendar {
     weekly: [Vec<(i64, i64)>; 7],
     weekly_open: i64,
     holidays: BTreeSet<NaiveDate>,
+    /// The zone's offset changes from 2000 to 2060, found once, when first needed.
+    changes: std::sync::OnceLock<(i32, Vec<(i64, i32)>)>,
 }
+
+/// The years whose offset changes are kept (2000-01-01 to 2060-01-01, UTC).
+const CACHED: (i64, i64) = (946_684_800, 2_840_140_800);
 
 /// A span of UTC time `[start, end)` with one UTC offset.
 #[derive(Debug, Clone, Copy)]
@@ -131,6 +136,7 @@ impl BusinessCalendar {
             weekly,
             weekly_open,
             holidays,
+            changes: std::sync::OnceLock::new(),
         })
     }
 
@@ -146,7 +152,21 @@ impl BusinessCalendar {
 
     /// The spans of constant offset covering `[start, end)`.
     fn spans(&self, start: i64, end: i64) -> Vec<Span> {
-        let (base, changes) = offset_changes(self.tz, start, end);
+        let (base, changes) = if start >= CACHED.0 && end <= CACHED.1 {
+            let (first, all) = self
+                .changes
+                .get_or_init(|| offset_changes(self.tz, CACHED.0, CACHED.1));
+            let before = all.partition_point(|(at, _)| *at <= start);
+            let base = if before == 0 { *first } else { all[before - 1].1 };
+            let within = all[before..]
+                .iter()
+                .take_while(|(at, _)| *at < end)
+                .copied()
+                .collect();
+            (base, within)
+        } else {
+            offset_changes(self.tz, start, end)
+        };
         let mut spans = Vec::with_capacity(changes.len() + 1);
         let (mut from, mut offset) = (start, i64::from(base));
         for (at, next) in changes {
@@ -227,6 +247,38 @@ impl BusinessCalendar {
             date = date + Days::new(1);
         }
         total
+    }
+
+    /// The open UTC ranges within `[from, to)`, in order.
+    pub fn open_ranges_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let (from, to) = (from.timestamp(), to.timestamp());
+        let mut found = Vec::new();
+        if to <= from {
+            return found;
+        }
+        let spans = self.spans(from - 2 * DAY, to + 2 * DAY);
+        let mut date = self.local_date(from) - Days::new(1);
+        let last = self.local_date(to) + Days::new(1);
+        let mut ranges = Vec::new();
+        while date <= last {
+            self.open_ranges(date, &spans, &mut ranges);
+            for &(start, end) in &ranges {
+                let (start, end) = (start.max(from), end.min(to));
+                if let (true, Some(a), Some(b)) = (
+                    end > start,
+                    DateTime::from_timestamp(start, 0),
+                    DateTime::from_timestamp(end, 0),
+                ) {
+                    found.push((a, b));
+                }
+            }
+            date = date + Days::new(1);
+        }
+        found
     }
 
     fn local_date(&self, utc: i64) -> NaiveDate {

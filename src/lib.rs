@@ -15,6 +15,7 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod lint;
+pub mod report;
 pub mod sema;
 pub mod source;
 pub mod syntax;

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -187,19 +189,6 @@ fn markdownlint_accepts_the_markdown_report() {
         )
         .unwrap();
     }
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs-lint/diff.markdownlint-cli2.jsonc");
-    let output = Process::new("markdownlint-cli2")
-        .arg("--config")
-        .arg(&config)
-        .arg("*.md")
-        .current_dir(folder.path())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run markdownlint-cli2 ({e}); run scripts/install-test-tools"));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{report}");
+    let report = common::markdownlint(folder.path(), "diff.markdownlint-cli2.jsonc");
     assert!(report.contains("Linting: 4 files"), "{report}");
 }

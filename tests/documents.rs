@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -135,20 +137,7 @@ fn markdownlint_accepts_every_document() {
     for (name, markdown) in documents() {
         fs::write(folder.path().join(format!("{name}.md")), markdown).unwrap();
     }
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs-lint/.markdownlint-cli2.jsonc");
-    let output = Command::new("markdownlint-cli2")
-        .arg("--config")
-        .arg(&config)
-        .arg("*.md")
-        .current_dir(folder.path())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run markdownlint-cli2 ({e}); install it with `npm install --global markdownlint-cli2`"));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{report}");
+    let report = common::markdownlint(folder.path(), ".markdownlint-cli2.jsonc");
     assert!(report.contains("Linting: 10 files"), "{report}");
 }
 

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod calendar;
 mod diff;
 mod fmt;
+mod report;
 
 use crate::diagnostics::{self, Code, ColorMode};
 use crate::{emit, ir, Checked};
@@ -43,6 +44,12 @@ Examples:
       --from 2026-10-09T15:00:00+02:00 --add 4h --format json
   slac calendar deadline tiers.sla --calendar vps-tiers.office \\
       --from 2026-10-09T15:00:00+02:00 --add '2 business days'";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  slac report hosting.sla --tickets tickets.csv --outages outages.csv --period 2026-10
+  slac report hosting.sla --tickets tickets.csv --period 2026-Q3 -o reports/2026-Q3.md
+  slac report hosting.sla --outages outages.csv --period 2026-10-01..2026-10-15 --format json";
 
 const FMT_EXAMPLES: &str = "\
 Examples:
@@ -146,6 +153,14 @@ enum Command {
         command: calendar::CalendarCommand,
         /// When to colour diagnostics (auto: only on a terminal, and not with NO_COLOR).
         #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+        color: Color,
+    },
+    /// Evaluate an agreement against ticket and outage data for a period.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report {
+        #[command(flatten)]
+        args: report::ReportArgs,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
     /// Print the JSON Schema of the IR that `build --emit json` writes.
@@ -263,6 +278,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         Command::Explain { code } => explain(&code),
         Command::Fmt { paths, check, color } => fmt::fmt(paths, check, color.into()),
         Command::Calendar { command, color } => calendar::calendar(command, color.into()),
+        Command::Report { args, color } => report::report(args, color.into()),
         Command::Diff {
             paths,
             against,
@@ -350,6 +366,35 @@ fn check(
     crate::lint(&mut checked, today);
     report(&checked, format, color)?;
     Ok(exit_for(&checked, deny_warnings))
+}
+
+/// The one agreement a command is about: `wanted`, or the only one `file` defines.
+fn one_agreement<'a>(
+    agreements: &'a [ir::Agreement],
+    wanted: Option<&str>,
+    file: &std::path::Path,
+) -> Result<&'a ir::Agreement, String> {
+    let known: Vec<String> = agreements.iter().map(|a| format!("`{}`", a.id)).collect();
+    let known = if known.is_empty() {
+        "none".to_string()
+    } else {
+        known.join(", ")
+    };
+    match wanted {
+        Some(wanted) => agreements.iter().find(|a| a.id == wanted).ok_or_else(|| {
+            format!(
+                "`{}` defines no agreement `{wanted}`; it defines {known}",
+                file.display()
+            )
+        }),
+        None => match agreements {
+            [agreement] => Ok(agreement),
+            _ => Err(format!(
+                "`{}` defines {known}: choose one with --agreement",
+                file.display()
+            )),
+        },
+    }
 }
 
 /// Checks `paths` for a command that needs their IR: `None` after printing their errors.

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::{Change, Impact};
 use crate::emit::burn::window_days;
 use crate::ir::key;
+use crate::ir::words::{amount_text, duration_text, percent_text as percent, seconds_text};
 use crate::ir::{
     Agreement, Amount, Calendar, CalendarPeriod, Commitment, CreditPolicy, CreditTier, DayHours, Duration,
     MaintenanceWindow, Measurement, Objective, PartyRole, PeriodUnit, Service, Window,
@@ -156,29 +157,6 @@ fn matched<'a, T, K: PartialEq>(before: &'a [T], after: &'a [T], key: impl Fn(&T
     Matched { both, only }
 }
 
-fn percent(value: Decimal) -> String {
-    format!("{}%", value.normalize())
-}
-
-fn seconds_text(seconds: Decimal) -> String {
-    let seconds = seconds.normalize();
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("min", 60)] {
-        let size = Decimal::from(size);
-        if seconds >= size && (seconds % size).is_zero() {
-            return format!("{} {unit}", (seconds / size).normalize());
-        }
-    }
-    format!("{seconds} s")
-}
-
-fn duration_text(duration: &Duration) -> String {
-    match duration {
-        Duration::Seconds(s) => seconds_text(s.value()),
-        Duration::BusinessDays(1) => "1 business day".into(),
-        Duration::BusinessDays(n) => format!("{n} business days"),
-    }
-}
-
 fn window_text(window: &Option<Window>) -> String {
     match window {
         Some(Window::CalendarMonth) => "calendar month".into(),
@@ -193,19 +171,6 @@ fn measured_text(measured: &Measurement) -> String {
     match measured {
         Measurement::AroundTheClock => "around the clock".into(),
         Measurement::BusinessHours { calendar } => format!("during {calendar}"),
-    }
-}
-
-fn amount_text(amount: &Amount) -> String {
-    match amount {
-        Amount::PercentOfFee { percent: p, fee } => {
-            format!(
-                "{} of {} fee",
-                percent(p.value()),
-                format!("{fee:?}").to_lowercase()
-            )
-        }
-        Amount::Money { amount, currency } => format!("{amount} {currency}"),
     }
 }
 

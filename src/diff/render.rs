@@ -1,6 +1,8 @@
 //! The three forms of a diff report: text for a terminal, a Markdown changelog section for a
 //! pull request, and versioned JSON.
 
+use crate::emit::markdown::cell;
+
 use super::{AgreementChanges, Change, DiffReport, Impact};
 
 fn versions(agreement: &AgreementChanges) -> String {
@@ -63,22 +65,6 @@ pub fn render_human(report: &DiffReport) -> String {
     } else {
         out.push_str(&totals(report));
         out.push('\n');
-    }
-    out
-}
-
-/// Text for a Markdown table cell: one line, pipes and markup escaped.
-fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
     }
     out
 }

@@ -4,6 +4,7 @@
 
 mod decimal;
 mod locations;
+pub mod words;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;

@@ -39,3 +39,25 @@ pub fn example_files() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Runs markdownlint-cli2 with `config` (under `docs-lint/`) over the `*.md` files of `folder`;
+/// returns what it printed, after asserting that it found no problem.
+pub fn markdownlint(folder: &Path, config: &str) -> String {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs-lint")
+        .join(config);
+    let output = std::process::Command::new("markdownlint-cli2")
+        .arg("--config")
+        .arg(&config)
+        .arg("*.md")
+        .current_dir(folder)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run markdownlint-cli2 ({e}); run scripts/install-test-tools"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    report
+}

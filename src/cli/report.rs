@@ -1,0 +1,127 @@
+//! `slac report`: an agreement evaluated against ticket and outage data for a period.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+
+use crate::diagnostics::ColorMode;
+use crate::report;
+use crate::report::input::Rows;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ReportFormat {
+    /// A summary table per service, then the details; burn charts beside `-o`.
+    Markdown,
+    /// Every number the verdicts used, per ticket and per outage.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ReportArgs {
+    /// The .sla file of the agreement.
+    file: PathBuf,
+    /// Tickets: id,service,priority,site,opened_at,first_response_at,resolved_at,paused_seconds.
+    #[arg(long)]
+    tickets: Option<PathBuf>,
+    /// Outages: service,site,start,end.
+    #[arg(long)]
+    outages: Option<PathBuf>,
+    /// A month (2026-10), a quarter (2026-Q3), or FROM..TO (dates, or RFC 3339 instants).
+    #[arg(long)]
+    period: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+    /// Where to write the report (atomically; Markdown burn charts are written beside it).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The agreement, where the file defines several.
+    #[arg(long)]
+    agreement: Option<String>,
+    /// Refuse to report when a row of the data cannot be used.
+    #[arg(long)]
+    strict: bool,
+}
+
+fn read<T>(path: &Option<PathBuf>, parse: fn(File) -> Result<Rows<T>, String>) -> Result<Rows<T>, String> {
+    match path {
+        None => Ok((Vec::new(), Vec::new())),
+        Some(path) => {
+            let file = File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            parse(file).map_err(|e| format!("`{}`: {e}", path.display()))
+        }
+    }
+}
+
+pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, String> {
+    if args.tickets.is_none() && args.outages.is_none() {
+        return Err("give the data to judge by: `--tickets FILE.csv`, `--outages FILE.csv` or both".into());
+    }
+    let period = report::parse_period(&args.period)?;
+    let Some(checked) = super::checked_without_errors(std::slice::from_ref(&args.file), color)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let program = checked
+        .roots
+        .first()
+        .and_then(|root| checked.program(*root))
+        .ok_or_else(|| format!("`{}` is not an .sla file", args.file.display()))?;
+    let agreement = super::one_agreement(&program.agreements, args.agreement.as_deref(), &args.file)?;
+    let (tickets, mut bad) = read(&args.tickets, report::input::tickets)?;
+    let (outages, bad_outages) = read(&args.outages, report::input::outages)?;
+    bad.extend(bad_outages);
+    let report = report::evaluate(agreement, &tickets, &outages, bad, &period);
+    for row in &report.bad_rows {
+        eprintln!(
+            "{}: {} line {}: {}",
+            if args.strict { "error" } else { "warning" },
+            row.file,
+            row.line,
+            row.problem
+        );
+    }
+    if args.strict && !report.bad_rows.is_empty() {
+        eprintln!(
+            "error: nothing was written, because {} rows could not be used (--strict)",
+            report.bad_rows.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let stem = args
+        .output
+        .as_ref()
+        .and_then(|o| o.file_stem())
+        .map(|s| s.to_string_lossy().into_owned());
+    let text = match args.format {
+        ReportFormat::Json => report::render_json(&report),
+        ReportFormat::Markdown => report::render_markdown(&report, stem.as_deref()),
+    };
+    match &args.output {
+        Some(path) => {
+            if args.format == ReportFormat::Markdown {
+                write_charts(&report, path, stem.as_deref().unwrap_or("report"))?;
+            }
+            crate::emit::write_atomically(path, text.as_bytes())
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
+        None => super::print_stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The burn chart of every availability objective, beside the report.
+fn write_charts(report: &report::Report, path: &Path, stem: &str) -> Result<(), String> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for result in &report.objectives {
+        if let Some(svg) = report::burn_chart(report, result) {
+            let target = folder.join(report::chart_name(stem, result));
+            crate::emit::write_atomically(&target, svg.as_bytes())
+                .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The Markdown form of a report, and the SVG chart of error-budget burn over the period.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::emit::markdown::cell;
+
+use super::{ObjectiveResult, Report, Status, Verdict};
+
+fn instant(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn duration(seconds: i64) -> String {
+    let (hours, rest) = (seconds / 3_600, seconds % 3_600);
+    let (minutes, seconds) = (rest / 60, rest % 60);
+    match (hours, minutes, seconds) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, m, 0) => format!("{h} h {m} min"),
+        (h, m, s) => format!("{h} h {m} min {s} s"),
+    }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn status(result: &ObjectiveResult) -> &'static str {
+    match result.status {
+        Status::Met => "met",
+        Status::Breached => "**breached**",
+        Status::NoData => "no data",
+        Status::NotMeasured => "not measured here",
+    }
+}
+
+fn objective_name(result: &ObjectiveResult) -> String {
+    match &result.site {
+        Some(site) => format!("{} (site {site})", result.objective),
+        None => result.objective.clone(),
+    }
+}
+
+/// The file name of an objective's burn chart, beside a report written to `stem.md`.
+pub fn chart_name(stem: &str, result: &ObjectiveResult) -> String {
+    let site = result.site.as_ref().map(|s| format!("-{s}")).unwrap_or_default();
+    format!("{stem}.{}{site}.{}.burn.svg", result.service, result.objective)
+}
+
+/// The report in Markdown; `charts` is the stem of the chart files written beside it, if any.
+pub fn render_markdown(report: &Report, charts: Option<&str>) -> String {
+    let mut out = format!("# Service level report: {}\n\n", cell(&report.title));
+    out.push_str(&format!(
+        "Agreement `{}` version {}, period {} (from {} to {}). {} and {} read",
+        report.agreement,
+        report.version,
+        cell(&report.period.label),
+        instant(&report.period.from),
+        instant(&report.period.to),
+        plural(report.tickets_read, "ticket"),
+        plural(report.outages_read, "outage")
+    ));
+    if report.bad_rows.is_empty() {
+        out.push_str(".\n");
+    } else {
+        out.push_str(&format!(
+            "; {} could not be used and are listed at the end.\n",
+            plural(report.bad_rows.len(), "row")
+        ));
+    }
+    out.push_str("\n## Summary\n\n| service | objective | target | achieved | result | credit or penalty owed |\n| --- | --- | --- | --- | --- | --- |\n");
+    for result in &report.objectives {
+        let achieved = result
+            .achieved_percent
+            .map_or("—".to_string(), |p| format!("{}%", p.value().normalize()));
+        let owed: Vec<String> = [&result.credit, &result.penalty]
+            .into_iter()
+            .flatten()
+            .map(|o| format!("{}{}", o.amount, if o.capped { " (capped)" } else { "" }))
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {achieved} | {} | {} |\n",
+            cell(&result.service_title),
+            cell(&objective_name(result)),
+            if result.target.is_empty() {
+                "—".to_string()
+            } else {
+                cell(&result.target)
+            },
+            status(result),
+            if owed.is_empty() {
+                "—".to_string()
+            } else {
+                cell(&owed.join("; "))
+            }
+        ));
+    }
+    out.push_str("\n## Details\n");
+    for result in report
+        .objectives
+        .iter()
+        .filter(|r| r.status != Status::NotMeasured)
+    {
+        out.push_str(&format!(
+            "\n### {}: {}\n\n",
+            cell(&result.service_title),
+            cell(&objective_name(result))
+        ));
+        out.push_str(&format!(
+            "Target {}, measured {}.",
+            cell(&result.target),
+            cell(&result.measured)
+        ));
+        if let Some(note) = &result.note {
+            let mut note = cell(note);
+            if let Some(first) = note.get(..1) {
+                note.replace_range(..1, &first.to_uppercase());
+            }
+            out.push_str(&format!(" {note}."));
+        }
+        out.push('\n');
+        if let Some(availability) = &result.availability {
+            out.push_str(&format!(
+                "\nMeasured time {}, downtime {} in {}, error budget {} of which {}% is spent",
+                duration(availability.measured_seconds),
+                duration(availability.downtime_seconds),
+                plural(availability.outages.len(), "outage"),
+                duration(
+                    availability
+                        .error_budget_seconds
+                        .value()
+                        .round()
+                        .to_i64()
+                        .unwrap_or(0)
+                ),
+                availability.budget_spent_percent.value().normalize()
+            ));
+            match &result.early_warning {
+                Some(warning) if warning.reached => out.push_str(&format!(
+                    "; the early warning at {}% is reached.\n",
+                    warning.threshold_percent.value().normalize()
+                )),
+                Some(warning) => out.push_str(&format!(
+                    "; below the early warning at {}%.\n",
+                    warning.threshold_percent.value().normalize()
+                )),
+                None => out.push_str(".\n"),
+            }
+            if let Some(stem) = charts {
+                out.push_str(&format!(
+                    "\n![Error budget spent over the period]({})\n",
+                    chart_name(stem, result)
+                ));
+            }
+        }
+        let breaches: Vec<_> = result
+            .tickets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Breached)
+            .collect();
+        if !result.tickets.is_empty() {
+            let met = result
+                .tickets
+                .iter()
+                .filter(|t| t.verdict == Verdict::Met)
+                .count();
+            let open = result
+                .tickets
+                .iter()
+                .filter(|t| t.verdict == Verdict::Open)
+                .count();
+            out.push_str(&format!(
+                "\n{}: {met} met, {} breached, {open} still open and not yet due.\n",
+                plural(result.tickets.len(), "ticket"),
+                breaches.len()
+            ));
+        }
+        if !breaches.is_empty() {
+            out.push_str("\n| ticket | line | opened | answered | business time | deadline |\n| --- | --- | --- | --- | --- | --- |\n");
+            for ticket in breaches {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    cell(&ticket.id),
+                    ticket.line,
+                    instant(&ticket.opened_at),
+                    ticket.answered_at.as_ref().map_or("not yet".to_string(), instant),
+                    duration(ticket.business_seconds),
+                    instant(&ticket.deadline)
+                ));
+            }
+        }
+    }
+    if !report.bad_rows.is_empty() {
+        out.push_str("\n## Rows that could not be used\n\n| file | line | problem |\n| --- | --- | --- |\n");
+        for row in &report.bad_rows {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                row.file,
+                row.line,
+                cell(&row.problem)
+            ));
+        }
+    }
+    out
+}
+
+/// An SVG line chart of the error budget spent over the period, with the 100% line and the
+/// early warning; `None` for objectives without availability data.
+pub fn burn_chart(report: &Report, result: &ObjectiveResult) -> Option<String> {
+    let availability = result.availability.as_ref()?;
+    let (width, height, left, right, top, bottom) = (640.0, 320.0, 56.0, 16.0, 24.0, 40.0);
+    let span = (report.period.to - report.period.from).num_seconds().max(1) as f64;
+    let highest = availability
+        .burn
+        .iter()
+        .map(|(_, spent)| spent.to_f64().unwrap_or(0.0))
+        .fold(100.0_f64, f64::max)
+        .ceil();
+    let x = |t: &DateTime<Utc>| {
+        left + (width - left - right) * ((*t - report.period.from).num_seconds() as f64 / span)
+    };
+    let y = |percent: f64| top + (height - top - bottom) * (1.0 - percent / highest);
+    // Flat between outages, rising during each one.
+    let mut points: Vec<String> = availability
+        .burn
+        .iter()
+        .map(|(t, spent)| format!("{:.1},{:.1}", x(t), y(spent.to_f64().unwrap_or(0.0))))
+        .collect();
+    let last = availability
+        .burn
+        .last()
+        .map_or(0.0, |(_, s)| s.to_f64().unwrap_or(0.0));
+    points.push(format!("{:.1},{:.1}", x(&report.period.to), y(last)));
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+    );
+    svg.push_str(&format!(
+        "<title>Error budget spent: {} {} over {}</title>\n",
+        xml(&result.service),
+        xml(&result.objective),
+        xml(&report.period.label)
+    ));
+    svg.push_str(&format!(
+        "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>\n",
+        width - left - right,
+        height - top - bottom
+    ));
+    let mut line = |percent: f64, label: String, colour: &str| {
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-dasharray=\"4 3\"/>\n<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>\n",
+            width - right,
+            left - 4.0,
+            y(percent) + 4.0,
+            y = y(percent)
+        ));
+    };
+    line(100.0, "100%".into(), "#c00");
+    if highest > 100.0 {
+        line(highest, format!("{highest}%"), "#ccc");
+    }
+    line(0.0, "0%".into(), "#999");
+    if let Some(warning) = &result.early_warning {
+        let percent = warning.threshold_percent.value().to_f64().unwrap_or(0.0);
+        line(percent, format!("{percent}%"), "#e90");
+    }
+    svg.push_str(&format!(
+        "<polyline fill=\"none\" stroke=\"#06c\" stroke-width=\"2\" points=\"{}\"/>\n",
+        points.join(" ")
+    ));
+    svg.push_str(&format!(
+        "<text x=\"{left}\" y=\"{}\">{}</text>\n<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+        height - 16.0,
+        xml(&instant(&report.period.from)),
+        width - right,
+        height - 16.0,
+        xml(&instant(&report.period.to))
+    ));
+    svg.push_str(&format!(
+        "<text x=\"{left}\" y=\"16\">Error budget spent, {}% at the end of the period</text>\n</svg>\n",
+        availability.budget_spent_percent.value().normalize()
+    ));
+    Some(svg)
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(45), "45 s");
+        assert_eq!(duration(5_400), "1 h 30 min");
+        assert_eq!(duration(600), "10 min");
+        assert_eq!(duration(3_601), "1 h 0 min 1 s");
+        assert_eq!(xml("a<b&\"c\""), "a&lt;b&amp;&quot;c&quot;");
+    }
+}
