@@ -249,6 +249,16 @@ impl BusinessCalendar {
         total
     }
 
+    /// The open seconds of the local date `date` (23 or 25 hours for a day open around the
+    /// clock when the clocks change).
+    pub fn open_seconds_on(&self, date: NaiveDate) -> i64 {
+        let midnight = wall_seconds(date);
+        let spans = self.spans(midnight - 2 * DAY, midnight + 3 * DAY);
+        let mut ranges = Vec::new();
+        self.open_ranges(date, &spans, &mut ranges);
+        ranges.iter().map(|(start, end)| end - start).sum()
+    }
+
     /// The open UTC ranges within `[from, to)`, in order.
     pub fn open_ranges_between(
         &self,

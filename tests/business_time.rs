@@ -166,3 +166,30 @@ proptest! {
         }
     }
 }
+
+/// Error budgets of business-hours objectives count open time with the engine: October 2026
+/// in Berlin, open around the clock, lasts 31 days and the hour the clocks go back.
+#[test]
+fn budgets_count_the_hour_the_clocks_go_back() {
+    let spec = r#"agreement berlin "Berlin" {
+  kind customer
+  version 1.0.0
+  status draft
+  provider "P"
+  customer "C"
+  term 2026-10-01 to 2026-10-31
+  calendar always "Always" {
+    timezone Europe/Berlin
+    24x7
+  }
+  service s {
+    availability 99.9% per calendar month during always
+  }
+}
+"#;
+    let checked = slac::check_source(std::path::Path::new("berlin.sla"), spec);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let program = checked.program(checked.roots[0]).unwrap();
+    let budget = serde_json::to_value(&program.agreements[0].services[0].objectives[0].error_budget).unwrap();
+    assert_eq!(budget["longest_window"]["window_seconds"], 31 * 86_400 + 3_600);
+}

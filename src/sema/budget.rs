@@ -4,13 +4,13 @@
 //! Around the clock, a calendar month is 28 to 31 days, a quarter 90 to 92, a year 365 to 366.
 //! During business hours, the measured time is the calendar's open time in each window,
 //! counted over the agreement's term (or the first year of an open-ended term), holidays
-//! excluded, in local wall-clock time.
+//! excluded, by the business-time engine (exact across daylight-saving changes).
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::calendar::open_seconds_on;
+use crate::business_time::BusinessCalendar;
 use crate::ir::{self, BudgetWindow, Commitment, Dec, ErrorBudget, Measurement, Window};
 
 const DAY: i64 = 86_400;
@@ -86,14 +86,19 @@ fn around_the_clock_bounds(window: &Window) -> Option<(Decimal, Decimal)> {
 
 /// Open seconds of `calendar` on the days `first..last` (end exclusive).
 pub fn open_seconds_between(calendar: &ir::Calendar, first: NaiveDate, last: NaiveDate) -> i64 {
+    BusinessCalendar::new(calendar).map_or(0, |engine| open_seconds_in(&engine, first, last))
+}
+
+fn open_seconds_in(engine: &BusinessCalendar, first: NaiveDate, last: NaiveDate) -> i64 {
     first
         .iter_days()
         .take_while(|d| *d < last)
-        .map(|d| open_seconds_on(calendar, d))
+        .map(|d| engine.open_seconds_on(d))
         .sum()
 }
 
 fn business_bounds(window: &Window, calendar: &ir::Calendar, term: &ir::Term) -> Option<(Decimal, Decimal)> {
+    let engine = BusinessCalendar::new(calendar)?;
     let start = term.effective;
     let cap = start.checked_add_months(Months::new(12 * MAX_TERM_YEARS))?;
     let end = match term.end {
@@ -107,7 +112,7 @@ fn business_bounds(window: &Window, calendar: &ir::Calendar, term: &ir::Term) ->
             let daily: Vec<i64> = start
                 .iter_days()
                 .take_while(|d| *d < end)
-                .map(|d| open_seconds_on(calendar, d))
+                .map(|d| engine.open_seconds_on(d))
                 .collect();
             if daily.len() < days {
                 lengths.push(daily.iter().sum());
@@ -131,7 +136,7 @@ fn business_bounds(window: &Window, calendar: &ir::Calendar, term: &ir::Term) ->
             let mut window_start = NaiveDate::from_ymd_opt(start.year(), first_month0 + 1, 1)?;
             while window_start < end {
                 let next = window_start.checked_add_months(Months::new(months_per_window))?;
-                lengths.push(open_seconds_between(calendar, window_start, next));
+                lengths.push(open_seconds_in(&engine, window_start, next));
                 window_start = next;
             }
         }

@@ -1,7 +1,6 @@
 //! Business-hours calendars and maintenance windows: time zones, weekly hours and holidays,
 //! checked and normalized (one sorted list of intervals per weekday).
 
-use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::Ctx;
@@ -353,25 +352,6 @@ fn clock_interval(start: u32, end: u32) -> ClockInterval {
         start_minute: start,
         end_minute: end,
     }
-}
-
-/// Seconds the calendar is open on a local date (wall-clock time; holidays closed).
-pub fn open_seconds_on(calendar: &ir::Calendar, date: NaiveDate) -> i64 {
-    if calendar
-        .holidays
-        .iter()
-        .any(|h| h.first <= date && date <= h.last)
-    {
-        return 0;
-    }
-    let weekday = Weekday::ALL[date.weekday().num_days_from_monday() as usize];
-    calendar
-        .weekly_hours
-        .iter()
-        .filter(|d| d.day == weekday)
-        .flat_map(|d| d.intervals.iter())
-        .map(|i| i64::from(i.end_minute - i.start_minute) * 60)
-        .sum()
 }
 
 #[cfg(test)]

@@ -21,7 +21,6 @@ use crate::syntax::ast;
 
 pub use agreement::add_period;
 pub use budget::{calendar_window_bounds, open_seconds_between};
-pub use calendar::open_seconds_on;
 
 /// One parsed file and the files its imports resolved to.
 #[derive(Debug)]
