@@ -11,7 +11,7 @@
 //! The cost is proportional to the days spanned, never to minutes: each day costs one step per
 //! open interval, and whole weeks without holidays or offset changes are skipped at once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -92,19 +92,20 @@ fn weekday_index(day: Weekday) -> usize {
 }
 
 /// A calendar ready for arithmetic.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BusinessCalendar {
     tz: Tz,
     /// Open intervals in seconds after local midnight, Monday first.
     weekly: [Vec<(i64, i64)>; 7],
     weekly_open: i64,
     holidays: BTreeSet<NaiveDate>,
-    /// The zone's offset changes from 2000 to 2060, found once, when first needed.
-    changes: std::sync::OnceLock<(i32, Vec<(i64, i32)>)>,
+    /// The zone's offset changes by block of `BLOCK` seconds, each found once, when first
+    /// needed (a span of years asks the time-zone data once per day of one block).
+    changes: std::sync::Mutex<HashMap<i64, Vec<(i64, i32)>>>,
 }
 
-/// The years whose offset changes are kept (2000-01-01 to 2060-01-01, UTC).
-const CACHED: (i64, i64) = (946_684_800, 2_840_140_800);
+/// About a year: 365.25 days.
+const BLOCK: i64 = 31_557_600;
 
 /// A span of UTC time `[start, end)` with one UTC offset.
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +137,7 @@ impl BusinessCalendar {
             weekly,
             weekly_open,
             holidays,
-            changes: std::sync::OnceLock::new(),
+            changes: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -152,21 +153,21 @@ impl BusinessCalendar {
 
     /// The spans of constant offset covering `[start, end)`.
     fn spans(&self, start: i64, end: i64) -> Vec<Span> {
-        let (base, changes) = if start >= CACHED.0 && end <= CACHED.1 {
-            let (first, all) = self
-                .changes
-                .get_or_init(|| offset_changes(self.tz, CACHED.0, CACHED.1));
-            let before = all.partition_point(|(at, _)| *at <= start);
-            let base = if before == 0 { *first } else { all[before - 1].1 };
-            let within = all[before..]
-                .iter()
-                .take_while(|(at, _)| *at < end)
-                .copied()
-                .collect();
-            (base, within)
+        let base = offset_at(self.tz, start);
+        let mut changes = Vec::new();
+        if let Ok(mut cache) = self.changes.lock() {
+            for block in start.div_euclid(BLOCK)..=(end - 1).div_euclid(BLOCK) {
+                let found = cache.entry(block).or_insert_with(|| {
+                    // From a second early, so that a change at the block's first second is seen.
+                    let (from, to) = (block * BLOCK, (block + 1) * BLOCK);
+                    let (_, all) = offset_changes(self.tz, from - 1, to);
+                    all.into_iter().filter(|(at, _)| *at >= from).collect()
+                });
+                changes.extend(found.iter().filter(|(at, _)| *at > start && *at < end));
+            }
         } else {
-            offset_changes(self.tz, start, end)
-        };
+            changes = offset_changes(self.tz, start, end).1;
+        }
         let mut spans = Vec::with_capacity(changes.len() + 1);
         let (mut from, mut offset) = (start, i64::from(base));
         for (at, next) in changes {
