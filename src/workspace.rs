@@ -35,6 +35,8 @@ pub struct Workspace {
     pub roots: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Files read but not parsed yet, with whether they could not be read as text.
+    pending: Vec<(FileId, bool)>,
 }
 
 impl Workspace {
@@ -45,6 +47,7 @@ impl Workspace {
         for path in paths {
             collect(path, &mut files)?;
         }
+        let mut roots = std::collections::HashSet::new();
         for path in files {
             let id = match workspace.read(&path) {
                 Ok(id) => id,
@@ -55,10 +58,11 @@ impl Workspace {
                     })
                 }
             };
-            if !workspace.roots.contains(&id) {
+            if roots.insert(id) {
                 workspace.roots.push(id);
             }
         }
+        workspace.parse_pending();
         workspace.resolve_imports();
         Ok(workspace)
     }
@@ -73,7 +77,8 @@ impl Workspace {
         );
         workspace.by_path.insert(identity(path), id);
         workspace.diagnostics.extend(diagnostic.clone());
-        workspace.parse(id, diagnostic.is_some());
+        workspace.pending.push((id, diagnostic.is_some()));
+        workspace.parse_pending();
         workspace.roots.push(id);
         workspace.resolve_imports();
         workspace
@@ -87,25 +92,35 @@ impl Workspace {
         }
         let (id, diagnostic) = self.sources.load(path)?;
         self.by_path.insert(key, id);
-        let unreadable = diagnostic.is_some();
+        self.pending.push((id, diagnostic.is_some()));
         self.diagnostics.extend(diagnostic);
-        self.parse(id, unreadable);
         Ok(id)
     }
 
-    fn parse(&mut self, id: FileId, unreadable: bool) {
-        let (ast, diagnostics) = if unreadable {
-            (ast::File::default(), Vec::new())
-        } else {
-            syntax::parse(id, self.sources.text(id))
-        };
-        self.diagnostics.extend(diagnostics);
-        self.files.push(ParsedFile {
-            id,
-            name: self.sources.name(id).to_string(),
-            ast,
-            imports: Vec::new(),
-        });
+    /// Parses the files read since the last call, in parallel, keeping them in id order.
+    fn parse_pending(&mut self) {
+        use rayon::prelude::*;
+        let pending = std::mem::take(&mut self.pending);
+        let sources = &self.sources;
+        let parsed: Vec<(ast::File, Vec<Diagnostic>)> = pending
+            .par_iter()
+            .map(|&(id, unreadable)| {
+                if unreadable {
+                    (ast::File::default(), Vec::new())
+                } else {
+                    syntax::parse(id, sources.text(id))
+                }
+            })
+            .collect();
+        for ((id, _), (ast, diagnostics)) in pending.into_iter().zip(parsed) {
+            self.diagnostics.extend(diagnostics);
+            self.files.push(ParsedFile {
+                id,
+                name: self.sources.name(id).to_string(),
+                ast,
+                imports: Vec::new(),
+            });
+        }
     }
 
     /// Follows imports breadth-first until every imported file is loaded, then reports cycles.
@@ -113,7 +128,13 @@ impl Workspace {
         let mut index = 0;
         // (importing file, import span, imported file)
         let mut edges: Vec<(FileId, Span, FileId)> = Vec::new();
-        while index < self.files.len() {
+        loop {
+            if index == self.files.len() {
+                if self.pending.is_empty() {
+                    break;
+                }
+                self.parse_pending();
+            }
             let file_id = self.files[index].id;
             let base = self
                 .sources
