@@ -434,3 +434,103 @@ fn calendar_arithmetic_for_scripts() {
         .code(2)
         .stderr(predicate::str::contains("RFC 3339"));
 }
+
+#[test]
+fn a_one_megabyte_line_is_a_diagnostic() {
+    let text = format!("agreement a \"{}\" {{}}\n", "x".repeat(1024 * 1024));
+    let output = check_generated("long-line.sla", text.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error[E105]: a line of 1048593 bytes is longer than the 65536 bytes allowed"),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+}
+
+#[test]
+fn a_hundred_thousand_services_are_refused() {
+    let mut text = String::from("agreement big \"Big\" {\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "  service s{i} {{ availability 99.9% per calendar month }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let output = check_generated("big.sla", text.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error[E106]: more than 10000 services in one file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_service_with_too_many_objectives_is_refused() {
+    let mut text = String::from("agreement big \"Big\" {\n  service s {\n");
+    for i in 0..1_001 {
+        text.push_str(&format!(
+            "    outcome o{i} \"Outcome\" {{ target 99% per calendar month }}\n"
+        ));
+    }
+    text.push_str("  }\n}\n");
+    let output = check_generated("objectives.sla", text.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("has 1001 objectives, more than the 1000 allowed")
+    );
+}
+
+#[test]
+fn a_thousand_imports_are_followed() {
+    // One file imports a thousand, each of which imports the next: a chain a thousand deep.
+    let folder = tempfile::tempdir().unwrap();
+    let mut root = String::new();
+    for i in 0..1_000 {
+        root.push_str(&format!("import \"part{i}.sla\"\n"));
+        let next = if i + 1 < 1_000 {
+            format!("import \"part{}.sla\"\n", i + 1)
+        } else {
+            String::new()
+        };
+        fs::write(
+            folder.path().join(format!("part{i}.sla")),
+            format!("# part {i}\n{next}"),
+        )
+        .unwrap();
+    }
+    fs::write(folder.path().join("root.sla"), root).unwrap();
+    let output = slac()
+        .arg("check")
+        .arg(folder.path().join("root.sla"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("checked 1001 files: no problems found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn many_diagnostics_are_cut_with_a_count() {
+    let mut text = String::from("agreement a \"A\" {\n  kind customer\n  version 1.0.0\n  status draft\n  provider \"P\"\n  customer \"C\"\n  term 2026-01-01 open-ended\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  service s{i} {{ availability 101% per calendar month }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let output = check_generated("many.sla", text.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("error[E204]").count(), 200);
+    assert!(
+        stderr.contains("100 more diagnostics are not shown; raise --max-diagnostics to see them"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(500)..]
+    );
+    assert!(stderr.contains("300 errors"));
+}

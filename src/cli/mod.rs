@@ -88,6 +88,10 @@ enum Command {
         /// Make warnings fail the run (exit 1), as errors do.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// Human and short output stop after this many diagnostics, and say how many more
+        /// there are; JSON, SARIF and GitHub output carry them all.
+        #[arg(long, default_value_t = MAX_DIAGNOSTICS)]
+        max_diagnostics: usize,
     },
     /// List the lint rules: code, name, default severity and what each checks.
     Rules,
@@ -254,9 +258,17 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             color,
             today,
             deny,
+            max_diagnostics,
         } => {
             let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            check(paths, format, color.into(), today, deny.is_some())
+            check(
+                paths,
+                format,
+                color.into(),
+                today,
+                deny.is_some(),
+                max_diagnostics,
+            )
         }
         Command::Rules => {
             print_stdout(&rules_table())?;
@@ -300,11 +312,31 @@ fn print_stdout(text: &str) -> Result<(), String> {
     }
 }
 
+/// How many diagnostics human and short output show unless `--max-diagnostics` says.
+const MAX_DIAGNOSTICS: usize = 200;
+
 fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), String> {
+    report_at_most(checked, format, color, MAX_DIAGNOSTICS)
+}
+
+/// Prints the diagnostics; human and short output stop after `limit` and say how many more
+/// there are (machine formats always carry all of them).
+fn report_at_most(checked: &Checked, format: Format, color: ColorMode, limit: usize) -> Result<(), String> {
+    let shown = &checked.diagnostics[..checked.diagnostics.len().min(limit)];
+    let hidden = checked.diagnostics.len() - shown.len();
+    let left_out = || {
+        if hidden > 0 {
+            eprintln!(
+                "{hidden} more diagnostic{} not shown; raise --max-diagnostics to see them",
+                if hidden == 1 { " is" } else { "s are" }
+            );
+        }
+    };
     match format {
         Format::Human => {
-            diagnostics::render_human(&checked.sources, &checked.diagnostics, color)
+            diagnostics::render_human(&checked.sources, shown, color)
                 .map_err(|e| format!("cannot write to standard error: {e}"))?;
+            left_out();
             let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = checked.diagnostics.len() - errors;
             let files = checked.files_checked();
@@ -319,10 +351,10 @@ fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), Str
                 );
             }
         }
-        Format::Short => eprint!(
-            "{}",
-            diagnostics::render_short(&checked.sources, &checked.diagnostics)
-        ),
+        Format::Short => {
+            eprint!("{}", diagnostics::render_short(&checked.sources, shown));
+            left_out();
+        }
         Format::Sarif => print_stdout(&diagnostics::render_sarif(
             &checked.sources,
             &checked.diagnostics,
@@ -356,6 +388,7 @@ fn check(
     color: ColorMode,
     today: NaiveDate,
     deny_warnings: bool,
+    max_diagnostics: usize,
 ) -> Result<ExitCode, String> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -364,7 +397,7 @@ fn check(
     };
     let mut checked = crate::check(&paths).map_err(|e| e.to_string())?;
     crate::lint(&mut checked, today);
-    report(&checked, format, color)?;
+    report_at_most(&checked, format, color, max_diagnostics)?;
     Ok(exit_for(&checked, deny_warnings))
 }
 

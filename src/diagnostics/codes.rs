@@ -36,6 +36,8 @@ codes! {
     E102 => ("file-too-large", "file too large"),
     E103 => ("nesting-too-deep", "nesting too deep"),
     E104 => ("invalid-escape", "invalid escape in a text"),
+    E105 => ("line-too-long", "line too long"),
+    E106 => ("too-many-items", "too many services or objectives"),
     E201 => ("undefined-name", "undefined name"),
     E202 => ("unreadable-import", "import cannot be read"),
     E203 => ("duplicate-definition", "duplicate definition"),
@@ -331,6 +333,18 @@ impl Code {
                 "A suppression without a reason hides a finding without telling reviewers why it is acceptable.",
                 "# slac: allow(W310)",
                 "# slac: allow(W310) \"the customer accepted a 100% target for payroll\"",
+            ),
+            Code::E105 => (
+                "A line is longer than 64 KiB.",
+                "Specs are written by people; a line that long is generated or binary data, and refusing it early keeps every later stage fast.",
+                "a single line holding a 100,000-character text",
+                "the same text over several lines: line breaks inside a text are joined with a space",
+            ),
+            Code::E106 => (
+                "A file defines more than 10,000 services, or a service more than 1,000 objectives.",
+                "No agreement needs that many; such input is generated or hostile, and refusing it keeps analysis and memory bounded.",
+                "service s1 { ... } ... service s10001 { ... }",
+                "one agreement per customer or product line, each in its own file",
             ),
             Code::E501 => (
                 "`slac fmt` puts each statement on one line, and this comment sits between two parts of one statement, where no line break remains.",

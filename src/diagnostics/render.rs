@@ -66,11 +66,36 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
         .with_notes(notes)
 }
 
+/// Source lines longer than this are not shown in snippets (a diagnostic about them is shown
+/// without one), so a megabyte-long line does not flood the terminal.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// The rendering style of one diagnostic: with source snippets, unless a line it points at is
+/// too long to show.
+fn config_for(sources: &SourceMap, diagnostic: &Diagnostic) -> term::Config {
+    let mut config = term::Config::default();
+    let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
+    let too_long = labels.into_iter().any(|label| {
+        let text = sources.text(label.file);
+        let start = text[..label.span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = text[label.span.start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| label.span.start + i);
+        end - start > MAX_SNIPPET_LINE
+    });
+    if too_long {
+        config.display_style = term::DisplayStyle::Medium;
+    }
+    config
+}
+
 /// Renders diagnostics as a compiler does, with source snippets, to a plain string (no colour).
 pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
-    let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
+        let config = config_for(sources, diagnostic);
         // Rendering can only fail for a span outside its file, which would be a slac bug; the
         // short form still tells the user what is wrong.
         if term::emit_to_string(&mut out, &config, sources, &to_codespan(diagnostic)).is_err() {
@@ -85,8 +110,8 @@ pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -
 pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], mode: ColorMode) -> io::Result<()> {
     let stream = termcolor::StandardStream::stderr(mode.choice());
     let mut lock = stream.lock();
-    let config = term::Config::default();
     for diagnostic in diagnostics {
+        let config = config_for(sources, diagnostic);
         if term::emit_to_write_style(&mut lock, &config, sources, &to_codespan(diagnostic)).is_err() {
             writeln!(lock, "{}", short_line(sources, diagnostic))?;
         }

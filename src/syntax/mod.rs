@@ -23,16 +23,30 @@ pub(crate) struct SlaParser;
 
 /// Deeper brace nesting than this is refused before parsing (`E103`).
 pub const MAX_NESTING: usize = 64;
+/// A longer line is refused before parsing (`E105`): no spec needs one, and it is how
+/// generated or binary data usually shows.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// More services in one file are refused (`E106`).
+pub const MAX_SERVICES: usize = 10_000;
+/// More objectives in one service (its own and its sites') are refused (`E106`).
+pub const MAX_OBJECTIVES: usize = 1_000;
 
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
 /// other diagnostics (bad escapes) come with a usable AST.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    if let Some(diagnostic) = check_nesting(file, text) {
+    if let Some(diagnostic) = check_nesting(file, text).or_else(|| check_lines(file, text)) {
         return (ast::File::default(), vec![diagnostic]);
     }
     match SlaParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
-            Some(root) => build::file(file, root),
+            Some(root) => {
+                let (ast, mut diagnostics) = build::file(file, root);
+                if let Some(too_many) = check_counts(file, &ast) {
+                    diagnostics.push(too_many);
+                    return (ast::File::default(), diagnostics);
+                }
+                (ast, diagnostics)
+            }
             None => (ast::File::default(), Vec::new()),
         },
         Err(error) => (
@@ -40,6 +54,75 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
             vec![expected::syntax_error(file, text, error)],
         ),
     }
+}
+
+/// Finds the first line longer than `MAX_LINE_BYTES`.
+fn check_lines(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let length = line.trim_end_matches(['\n', '\r']).len();
+        if length > MAX_LINE_BYTES {
+            // Point at the first character past the limit, on a character boundary.
+            let mut at = start + MAX_LINE_BYTES;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return Some(
+                Diagnostic::error(
+                    Code::E105,
+                    file,
+                    Span::new(at, at),
+                    format!("a line of {length} bytes is longer than the {MAX_LINE_BYTES} bytes allowed"),
+                )
+                .label("the line goes on past here")
+                .help("break the statement over several lines; a long text may span lines, which are joined with a space"),
+            );
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// Refuses files with more services, or services with more objectives, than any real
+/// agreement has (`E106`), before analysis spends time and memory on them.
+fn check_counts(file: FileId, ast: &ast::File) -> Option<Diagnostic> {
+    let services = ast
+        .agreements
+        .iter()
+        .flat_map(|a| &a.items)
+        .filter_map(|item| match item {
+            ast::AgreementItem::Service(service) => Some(service),
+            _ => None,
+        });
+    for (index, service) in services.enumerate() {
+        if index == MAX_SERVICES {
+            return Some(
+                Diagnostic::error(
+                    Code::E106,
+                    file,
+                    service.id.span,
+                    format!("more than {MAX_SERVICES} services in one file"),
+                )
+                .label("one service too many")
+                .help("split the catalogue into several files, one agreement each, that import a shared one"),
+            );
+        }
+        let objectives =
+            service.objectives.len() + service.sites.iter().map(|s| s.objectives.len()).sum::<usize>();
+        if objectives > MAX_OBJECTIVES {
+            return Some(
+                Diagnostic::error(
+                    Code::E106,
+                    file,
+                    service.id.span,
+                    format!("the service `{}` has {objectives} objectives, more than the {MAX_OBJECTIVES} allowed", service.id.value),
+                )
+                .label("too many objectives")
+                .help("split the service into several services, or move site targets into their own agreements"),
+            );
+        }
+    }
+    None
 }
 
 /// Finds the first brace that opens deeper than `MAX_NESTING`, skipping strings and comments.
