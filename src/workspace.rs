@@ -176,6 +176,9 @@ impl Workspace {
         self.report_import_cycles(&edges);
     }
 
+    /// Reports one cycle for every group of files that import each other (a strongly
+    /// connected component, found with Tarjan's algorithm, so any length costs linear time),
+    /// starting from its smallest file.
     fn report_import_cycles(&mut self, edges: &[(FileId, Span, FileId)]) {
         let mut outgoing: HashMap<FileId, Vec<(Span, FileId)>> = HashMap::new();
         for (from, span, to) in edges {
@@ -184,46 +187,41 @@ impl Workspace {
         for list in outgoing.values_mut() {
             list.sort();
         }
-        let mut reported: Vec<Vec<FileId>> = Vec::new();
-        let mut starts: Vec<FileId> = outgoing.keys().copied().collect();
-        starts.sort_unstable();
-        for start in starts {
-            // Depth-first search for a path back to `start`, through files > start only, so each
-            // cycle is found once, from its smallest file.
-            let mut stack: Vec<(FileId, usize)> = vec![(start, 0)];
-            let mut path_spans: Vec<Span> = Vec::new();
-            let mut on_path: Vec<FileId> = vec![start];
-            while let Some((node, next)) = stack.last_mut() {
-                let node = *node;
-                let list = outgoing.get(&node).map(Vec::as_slice).unwrap_or(&[]);
-                let Some(&(span, target)) = list.get(*next) else {
-                    stack.pop();
-                    on_path.pop();
-                    path_spans.pop();
-                    continue;
-                };
-                *next += 1;
-                if target == start {
-                    let mut spans = path_spans.clone();
-                    spans.push(span);
-                    let mut members = on_path.clone();
-                    members.sort_unstable();
-                    if !reported.contains(&members) {
-                        reported.push(members);
-                        self.cycle_diagnostic(&on_path, &spans);
-                    }
-                } else if target > start && !on_path.contains(&target) && on_path.len() < 64 {
-                    stack.push((target, 0));
-                    on_path.push(target);
-                    path_spans.push(span);
-                }
+        let mut components = strongly_connected(&outgoing);
+        for component in &mut components {
+            component.sort_unstable();
+        }
+        components.sort();
+        for component in components {
+            let start = component[0];
+            let self_import = outgoing
+                .get(&start)
+                .is_some_and(|list| list.iter().any(|(_, to)| *to == start));
+            if component.len() == 1 && !self_import {
+                continue;
+            }
+            if let Some((members, spans)) = cycle_through(&outgoing, &component, start) {
+                self.cycle_diagnostic(&members, &spans);
             }
         }
     }
 
     fn cycle_diagnostic(&mut self, members: &[FileId], spans: &[Span]) {
+        // A long cycle is named by its first files and its last, and labelled at its first
+        // imports only, so that the message stays readable.
+        const SHOWN: usize = 6;
         let names: Vec<&str> = members.iter().map(|m| self.sources.name(*m)).collect();
-        let chain = format!("{} → {}", names.join(" → "), names[0]);
+        let chain = if names.len() > SHOWN + 2 {
+            format!(
+                "{} → … ({} more) → {} → {}",
+                names[..SHOWN].join(" → "),
+                names.len() - SHOWN - 1,
+                names[names.len() - 1],
+                names[0]
+            )
+        } else {
+            format!("{} → {}", names.join(" → "), names[0])
+        };
         let mut diagnostic = Diagnostic::error(
             Code::E220,
             members[0],
@@ -231,14 +229,109 @@ impl Workspace {
             format!("files import each other in a cycle: {chain}"),
         )
         .label(format!("imports `{}`", names.get(1).unwrap_or(&names[0])));
-        for (position, member) in members.iter().enumerate().skip(1) {
+        for (position, member) in members.iter().enumerate().skip(1).take(SHOWN - 1) {
             let next = names.get(position + 1).unwrap_or(&names[0]);
             diagnostic = diagnostic.secondary(*member, spans[position], format!("imports `{next}`"));
+        }
+        if names.len() > SHOWN {
+            diagnostic = diagnostic.note(format!("the cycle runs through {} files", names.len()));
         }
         self.diagnostics.push(diagnostic.help(
             "move the shared terms into a file that the others import, and remove one import of the cycle",
         ));
     }
+}
+
+/// The strongly connected components of the import graph (Tarjan's algorithm, iterative, so a
+/// chain of any length cannot overflow the stack).
+fn strongly_connected(outgoing: &HashMap<FileId, Vec<(Span, FileId)>>) -> Vec<Vec<FileId>> {
+    let mut nodes: Vec<FileId> = outgoing.keys().copied().collect();
+    nodes.sort_unstable();
+    let mut index: HashMap<FileId, usize> = HashMap::new();
+    let mut low: HashMap<FileId, usize> = HashMap::new();
+    let mut on_stack: HashMap<FileId, bool> = HashMap::new();
+    let mut stack: Vec<FileId> = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for root in nodes {
+        if index.contains_key(&root) {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work: Vec<(FileId, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            if *next == 0 && !index.contains_key(&node) {
+                index.insert(node, counter);
+                low.insert(node, counter);
+                counter += 1;
+                stack.push(node);
+                on_stack.insert(node, true);
+            }
+            let list = outgoing.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&(_, target)) = list.get(*next) {
+                *next += 1;
+                if !index.contains_key(&target) {
+                    work.push((target, 0));
+                } else if on_stack.get(&target).copied().unwrap_or(false) {
+                    let lowest = low[&node].min(index[&target]);
+                    low.insert(node, lowest);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                let lowest = low[&parent].min(low[&node]);
+                low.insert(parent, lowest);
+            }
+            if low[&node] == index[&node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack.insert(member, false);
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+/// A path of imports from `start` back to itself within `component`, with the span of each
+/// import, found depth-first in import order (each file visited once).
+fn cycle_through(
+    outgoing: &HashMap<FileId, Vec<(Span, FileId)>>,
+    component: &[FileId],
+    start: FileId,
+) -> Option<(Vec<FileId>, Vec<Span>)> {
+    let mut visited = std::collections::HashSet::new();
+    let mut members = vec![start];
+    let mut spans: Vec<Span> = Vec::new();
+    let mut next = vec![0usize];
+    visited.insert(start);
+    while let Some(position) = next.last_mut() {
+        let node = members[members.len() - 1];
+        let list = outgoing.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+        let Some(&(span, target)) = list.get(*position) else {
+            next.pop();
+            members.pop();
+            spans.pop();
+            continue;
+        };
+        *position += 1;
+        if target == start {
+            spans.push(span);
+            return Some((members, spans));
+        }
+        if component.binary_search(&target).is_ok() && visited.insert(target) {
+            members.push(target);
+            spans.push(span);
+            next.push(0);
+        }
+    }
+    None
 }
 
 /// The identity of a file for de-duplication: its canonical path where it exists.

@@ -534,3 +534,30 @@ fn many_diagnostics_are_cut_with_a_count() {
     );
     assert!(stderr.contains("300 errors"));
 }
+
+#[test]
+fn a_cycle_of_a_thousand_imports_is_reported_once() {
+    let folder = tempfile::tempdir().unwrap();
+    for i in 0..1_000 {
+        fs::write(
+            folder.path().join(format!("part{i:04}.sla")),
+            format!("import \"part{:04}.sla\"\n", (i + 1) % 1_000),
+        )
+        .unwrap();
+    }
+    let output = slac()
+        .args(["check", "--format", "short"])
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("[E220]").count(),
+        1,
+        "{}",
+        &stderr[..stderr.len().min(3000)]
+    );
+    assert!(stderr.contains("part0005.sla → … (993 more) → "), "{stderr}");
+    assert!(stderr.len() < 2_000, "{stderr}");
+}
