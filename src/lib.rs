@@ -67,6 +67,11 @@ pub fn check(paths: &[PathBuf]) -> Result<Checked, InputError> {
     Workspace::load(paths).map(analyze)
 }
 
+/// As `check`; with `allow_outside`, imports may leave the project root (`--allow-outside`).
+pub fn check_with(paths: &[PathBuf], allow_outside: bool) -> Result<Checked, InputError> {
+    Workspace::load_with(paths, allow_outside).map(analyze)
+}
+
 /// Checks one in-memory file, as if it were at `path` (imports resolve next to it).
 ///
 /// ```

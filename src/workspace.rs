@@ -37,12 +37,34 @@ pub struct Workspace {
     by_path: HashMap<PathBuf, FileId>,
     /// Files read but not parsed yet, with whether they could not be read as text.
     pending: Vec<(FileId, bool)>,
+    /// The project root each file's imports must stay in (canonical), by file id.
+    project_roots: HashMap<FileId, PathBuf>,
+    /// Whether imports may leave the project root (`--allow-outside`).
+    allow_outside: bool,
+}
+
+/// The project a file belongs to: the nearest folder above it that holds `slac.toml` or `.git`,
+/// or the file's own folder when there is none. Canonical, so `..` and links cannot hide.
+pub fn project_root(file: &Path) -> PathBuf {
+    let folder = identity(file).parent().map(Path::to_path_buf).unwrap_or_default();
+    folder
+        .ancestors()
+        .find(|dir| dir.join("slac.toml").exists() || dir.join(".git").exists())
+        .map_or_else(|| folder.clone(), Path::to_path_buf)
 }
 
 impl Workspace {
     /// Loads the given files and directories (recursing into `*.sla`), then their imports.
     pub fn load(paths: &[PathBuf]) -> Result<Workspace, InputError> {
-        let mut workspace = Workspace::default();
+        Workspace::load_with(paths, false)
+    }
+
+    /// As `load`; with `allow_outside`, imports may leave the project root.
+    pub fn load_with(paths: &[PathBuf], allow_outside: bool) -> Result<Workspace, InputError> {
+        let mut workspace = Workspace {
+            allow_outside,
+            ..Workspace::default()
+        };
         let mut files = Vec::new();
         for path in paths {
             collect(path, &mut files)?;
@@ -60,6 +82,10 @@ impl Workspace {
             };
             if roots.insert(id) {
                 workspace.roots.push(id);
+                workspace
+                    .project_roots
+                    .entry(id)
+                    .or_insert_with(|| project_root(&path));
             }
         }
         workspace.parse_pending();
@@ -76,6 +102,7 @@ impl Workspace {
             text.as_bytes().to_vec(),
         );
         workspace.by_path.insert(identity(path), id);
+        workspace.project_roots.insert(id, project_root(path));
         workspace.diagnostics.extend(diagnostic.clone());
         workspace.pending.push((id, diagnostic.is_some()));
         workspace.parse_pending();
@@ -144,10 +171,22 @@ impl Workspace {
                 .unwrap_or_default();
             let imports: Vec<ast::Import> = self.files[index].ast.imports.clone();
             let mut resolved = Vec::new();
+            let project = self.project_roots.get(&file_id).cloned();
             for import in imports {
                 let target = normalize(&base.join(&import.path.value));
+                if let (false, Some(project)) = (self.allow_outside, &project) {
+                    if !identity(&target).starts_with(project) {
+                        self.diagnostics.push(outside_project(file_id, &import));
+                        continue;
+                    }
+                }
                 match self.read(&target) {
                     Ok(target_id) => {
+                        if let Some(project) = &project {
+                            self.project_roots
+                                .entry(target_id)
+                                .or_insert_with(|| project.clone());
+                        }
                         resolved.push(target_id);
                         edges.push((file_id, import.span, target_id));
                     }
@@ -240,6 +279,19 @@ impl Workspace {
             "move the shared terms into a file that the others import, and remove one import of the cycle",
         ));
     }
+}
+
+/// `E228`: an import that leaves the project root.
+fn outside_project(file: FileId, import: &ast::Import) -> Diagnostic {
+    Diagnostic::error(
+        Code::E228,
+        file,
+        import.path.span,
+        format!("`{}` is outside the project", import.path.value),
+    )
+    .label("leaves the project")
+    .note("imports stay inside the project: the nearest folder above the file named on the command line that holds slac.toml or .git")
+    .help("keep shared specs inside the project and import them from there, or run with `--allow-outside`")
 }
 
 /// The strongly connected components of the import graph (Tarjan's algorithm, iterative, so a
@@ -336,7 +388,13 @@ fn cycle_through(
 
 /// The identity of a file for de-duplication: its canonical path where it exists.
 fn identity(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // A file that does not exist yet: absolute, so that it compares with project roots.
+        let absolute = std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        normalize(&absolute)
+    })
 }
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.

@@ -561,3 +561,55 @@ fn a_cycle_of_a_thousand_imports_is_reported_once() {
     assert!(stderr.contains("part0005.sla → … (993 more) → "), "{stderr}");
     assert!(stderr.len() < 2_000, "{stderr}");
 }
+
+#[test]
+fn imports_stay_inside_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    let shared = outside.path().join("shared.sla");
+    fs::write(&shared, "# shared terms, outside the project\n").unwrap();
+    let project = tempfile::tempdir().unwrap();
+    fs::create_dir(project.path().join(".git")).unwrap();
+    let specs = project.path().join("specs");
+    fs::create_dir_all(specs.join("folder.sla")).unwrap();
+    // Through an absolute path, through `..`, through a link, and a folder.
+    fs::write(
+        specs.join("absolute.sla"),
+        format!("import \"{}\"\n", shared.display()),
+    )
+    .unwrap();
+    // Up to the file system's root from `specs`, then down to the shared file.
+    let up = "../".repeat(specs.components().count() - 1);
+    let climbs = format!(
+        "import \"{up}{}\"\n",
+        shared.display().to_string().trim_start_matches('/')
+    );
+    fs::write(specs.join("climbs.sla"), climbs).unwrap();
+    std::os::unix::fs::symlink(&shared, specs.join("link.sla")).unwrap();
+    fs::write(specs.join("through-link.sla"), "import \"link.sla\"\n").unwrap();
+    fs::write(specs.join("folder-import.sla"), "import \"folder.sla\"\n").unwrap();
+    let check = |file: &str, extra: &[&str]| {
+        let output = slac()
+            .args(["check", "--format", "short"])
+            .args(extra)
+            .arg(specs.join(file))
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    for file in ["absolute.sla", "climbs.sla", "through-link.sla"] {
+        let (code, stderr) = check(file, &[]);
+        assert_eq!(code, Some(1), "{file}: {stderr}");
+        assert!(stderr.contains("error[E228]"), "{file}: {stderr}");
+        let (code, stderr) = check(file, &["--allow-outside"]);
+        assert_eq!(code, Some(0), "{file} with --allow-outside: {stderr}");
+    }
+    let (code, stderr) = check("folder-import.sla", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("error[E202]: cannot import `folder.sla`: it is a directory"),
+        "{stderr}"
+    );
+}

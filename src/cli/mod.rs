@@ -92,6 +92,9 @@ enum Command {
         /// there are; JSON, SARIF and GitHub output carry them all.
         #[arg(long, default_value_t = MAX_DIAGNOSTICS)]
         max_diagnostics: usize,
+        /// Let imports leave the project (the nearest folder with slac.toml or .git).
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// List the lint rules: code, name, default severity and what each checks.
     Rules,
@@ -259,6 +262,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             today,
             deny,
             max_diagnostics,
+            allow_outside,
         } => {
             let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
             check(
@@ -266,7 +270,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
                 format,
                 color.into(),
                 today,
-                deny.is_some(),
+                (deny.is_some(), allow_outside),
                 max_diagnostics,
             )
         }
@@ -387,7 +391,7 @@ fn check(
     format: Format,
     color: ColorMode,
     today: NaiveDate,
-    deny_warnings: bool,
+    (deny_warnings, allow_outside): (bool, bool),
     max_diagnostics: usize,
 ) -> Result<ExitCode, String> {
     let paths = if paths.is_empty() {
@@ -395,7 +399,7 @@ fn check(
     } else {
         paths
     };
-    let mut checked = crate::check(&paths).map_err(|e| e.to_string())?;
+    let mut checked = crate::check_with(&paths, allow_outside).map_err(|e| e.to_string())?;
     crate::lint(&mut checked, today);
     report_at_most(&checked, format, color, max_diagnostics)?;
     Ok(exit_for(&checked, deny_warnings))

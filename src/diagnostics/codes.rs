@@ -65,6 +65,7 @@ codes! {
     E225 => ("unknown-choice", "unknown choice"),
     E226 => ("malformed-value", "malformed value"),
     E227 => ("empty-credit-tier", "empty credit tier"),
+    E228 => ("import-outside-project", "import outside the project"),
     E401 => ("invalid-configuration", "invalid configuration"),
     E402 => ("unknown-rule", "unknown rule"),
     E403 => ("invalid-suppression", "invalid suppression comment"),
@@ -315,6 +316,12 @@ impl Code {
                 "`from` is inclusive and `below` exclusive: `from 99.9% below 99.0%` covers nothing, which is almost always the two bounds swapped.",
                 "from 99.9% below 99.0%: 10% of monthly fee",
                 "from 99.0% below 99.9%: 10% of monthly fee",
+            ),
+            Code::E228 => (
+                "An import resolves (through `..` or a symbolic link) to a file outside the project: the nearest folder above the importing file that holds `slac.toml` or `.git`.",
+                "A spec that reads files from elsewhere on the machine checks differently on every machine, and a hostile spec could read files it has no business reading.",
+                "import \"../../../shared/corporate.sla\"",
+                "import \"shared/corporate.sla\"   # a copy or submodule inside the project, or run with --allow-outside",
             ),
             Code::E401 => (
                 "`slac.toml` is not valid TOML, has a key slac does not know, or a value of the wrong type.",
