@@ -6,6 +6,7 @@ pub mod input;
 mod render;
 
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -583,15 +584,12 @@ fn judge(
     };
     let calendar = clock.calendar.as_ref();
     let deadline = match (within, calendar) {
-        (Duration::Seconds(s), Some(calendar)) => {
-            let seconds =
-                i64::try_from(s.value().ceil().mantissa()).ok()? / 10_i64.pow(s.value().ceil().scale());
-            calendar.add(ticket.opened_at, seconds + ticket.paused_seconds)?
-        }
+        (Duration::Seconds(s), Some(calendar)) => calendar.add(
+            ticket.opened_at,
+            s.value().ceil().to_i64()? + ticket.paused_seconds,
+        )?,
         (Duration::Seconds(s), None) => {
-            let seconds =
-                i64::try_from(s.value().ceil().mantissa()).ok()? / 10_i64.pow(s.value().ceil().scale());
-            ticket.opened_at + chrono::Duration::seconds(seconds + ticket.paused_seconds)
+            ticket.opened_at + chrono::Duration::seconds(s.value().ceil().to_i64()? + ticket.paused_seconds)
         }
         (Duration::BusinessDays(days), Some(calendar)) => {
             let due = calendar.add_business_days(ticket.opened_at, *days)?;
