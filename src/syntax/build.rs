@@ -42,7 +42,8 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
 }
 
 fn token_end(pair: &Pair<'_, Rule>) -> usize {
-    match pair.clone().into_inner().last() {
+    // `next_back` reads the last child directly; `last` would walk every child.
+    match pair.clone().into_inner().next_back() {
         Some(last) => token_end(&last),
         None => pair.as_span().end(),
     }
