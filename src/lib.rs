@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use diagnostics::Diagnostic;
+use rayon::prelude::*;
 use source::{FileId, SourceMap};
 pub use workspace::{InputError, Workspace};
 
@@ -103,6 +104,9 @@ pub fn check_source(path: &Path, text: &str) -> Checked {
 /// Runs semantic analysis over a loaded workspace.
 pub fn analyze(workspace: Workspace) -> Checked {
     let analysis = sema::analyze(&workspace.files);
+    // The syntax trees are no longer needed; freeing thousands of them is worth spreading
+    // over the threads.
+    workspace.files.into_par_iter().for_each(drop);
     let mut diagnostics = workspace.diagnostics;
     diagnostics.extend(analysis.diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -129,8 +133,13 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     // Configurations, each loaded once.
     let mut configs: BTreeMap<PathBuf, Option<config::Config>> = BTreeMap::new();
     let mut config_of: BTreeMap<FileId, PathBuf> = BTreeMap::new();
-    for &file in &spec_files {
-        if let Some(path) = config::discover(checked.sources.path(file)) {
+    // Discovery touches the file system for every file, so it runs in parallel.
+    let discovered: Vec<Option<PathBuf>> = spec_files
+        .par_iter()
+        .map(|&file| config::discover(checked.sources.path(file)))
+        .collect();
+    for (&file, found) in spec_files.iter().zip(discovered) {
+        if let Some(path) = found {
             if !configs.contains_key(&path) {
                 let (loaded, mut problems) = config::load(&path, &mut checked.sources);
                 findings.append(&mut problems);
@@ -141,8 +150,11 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     }
 
     let mut suppressions = Vec::new();
-    for &file in &spec_files {
-        let (mut found, mut problems) = lint::suppress::parse(file, checked.sources.text(file));
+    let parsed: Vec<_> = spec_files
+        .par_iter()
+        .map(|&file| lint::suppress::parse(file, checked.sources.text(file)))
+        .collect();
+    for (mut found, mut problems) in parsed {
         suppressions.append(&mut found);
         findings.append(&mut problems);
     }

@@ -54,7 +54,13 @@ impl SourceMap {
     /// Reads a file, applying the size limit and the UTF-8 check. A file that is too large or
     /// not UTF-8 is still added (so diagnostics can point into it) and its diagnostic returned.
     pub fn load(&mut self, path: &Path) -> Result<(FileId, Option<Diagnostic>), ReadError> {
-        let name = display_path(path);
+        let bytes = Self::read_bytes(path)?;
+        Ok(self.add_bytes(display_path(path), path.to_path_buf(), bytes))
+    }
+
+    /// Reads a file's bytes, at most one byte past the size limit (so `add_bytes` can tell
+    /// that it is too large). Needs no map, so files can be read in parallel.
+    pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
         let file = std::fs::File::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => ReadError::NotFound,
             _ => ReadError::Io(e),
@@ -71,7 +77,7 @@ impl SourceMap {
                 Some(21) => ReadError::IsDirectory,
                 _ => ReadError::Io(e),
             })?;
-        Ok(self.add_bytes(name, path.to_path_buf(), bytes))
+        Ok(bytes)
     }
 
     /// Adds raw bytes, checking size and encoding.

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::sema::ParsedFile;
 use crate::source::{normalize, FileId, ReadError, SourceMap};
@@ -69,23 +71,26 @@ impl Workspace {
         for path in paths {
             collect(path, &mut files)?;
         }
+        // Reading is file-system work for each file, so it runs in parallel; the files are
+        // then added in the order given, so ids do not depend on the number of threads.
+        let read: Vec<GivenFile> = files.into_par_iter().map(GivenFile::read).collect();
         let mut roots = std::collections::HashSet::new();
-        for path in files {
-            let id = match workspace.read(&path) {
-                Ok(id) => id,
-                Err(error) => {
-                    return Err(InputError {
-                        path,
-                        reason: error.to_string(),
-                    })
-                }
+        for given in read {
+            let id = match workspace.by_path.get(&given.identity) {
+                Some(&id) => id,
+                None => match given.bytes {
+                    Ok(bytes) => workspace.add_read(given.identity, &given.path, bytes),
+                    Err(error) => {
+                        return Err(InputError {
+                            path: given.path,
+                            reason: error.to_string(),
+                        })
+                    }
+                },
             };
             if roots.insert(id) {
                 workspace.roots.push(id);
-                workspace
-                    .project_roots
-                    .entry(id)
-                    .or_insert_with(|| project_root(&path));
+                workspace.project_roots.entry(id).or_insert(given.project);
             }
         }
         workspace.parse_pending();
@@ -117,16 +122,23 @@ impl Workspace {
         if let Some(&id) = self.by_path.get(&key) {
             return Ok(id);
         }
-        let (id, diagnostic) = self.sources.load(path)?;
+        let bytes = SourceMap::read_bytes(path)?;
+        Ok(self.add_read(key, path, bytes))
+    }
+
+    /// Adds a file read from `path` (known as `key`), to be parsed with the next batch.
+    fn add_read(&mut self, key: PathBuf, path: &Path, bytes: Vec<u8>) -> FileId {
+        let (id, diagnostic) =
+            self.sources
+                .add_bytes(crate::source::display_path(path), path.to_path_buf(), bytes);
         self.by_path.insert(key, id);
         self.pending.push((id, diagnostic.is_some()));
         self.diagnostics.extend(diagnostic);
-        Ok(id)
+        id
     }
 
     /// Parses the files read since the last call, in parallel, keeping them in id order.
     fn parse_pending(&mut self) {
-        use rayon::prelude::*;
         let pending = std::mem::take(&mut self.pending);
         let sources = &self.sources;
         let parsed: Vec<(ast::File, Vec<Diagnostic>)> = pending
@@ -395,6 +407,26 @@ fn identity(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| path.to_path_buf());
         normalize(&absolute)
     })
+}
+
+/// A file named on the command line (or found in a folder named there), read ahead.
+struct GivenFile {
+    path: PathBuf,
+    /// The canonical path, which tells whether two names are one file.
+    identity: PathBuf,
+    bytes: Result<Vec<u8>, ReadError>,
+    project: PathBuf,
+}
+
+impl GivenFile {
+    fn read(path: PathBuf) -> GivenFile {
+        GivenFile {
+            identity: identity(&path),
+            bytes: SourceMap::read_bytes(&path),
+            project: project_root(&path),
+            path,
+        }
+    }
 }
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.

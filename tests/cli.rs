@@ -613,3 +613,37 @@ fn imports_stay_inside_the_project() {
         "{stderr}"
     );
 }
+
+/// Files are read, parsed and analyzed in parallel and the lint rules run in parallel; the
+/// output must not depend on the number of threads. The diagnostics fixtures give errors in
+/// many files, the examples give lint findings across agreements.
+#[test]
+fn output_is_the_same_on_one_and_on_two_threads() {
+    for (folder, format) in [
+        ("tests/fixtures/diagnostics", "json"),
+        ("tests/fixtures/diagnostics", "short"),
+        ("examples", "json"),
+        ("tests/fixtures/lint", "short"),
+    ] {
+        let run = |threads: &str| {
+            slac()
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["check", folder, "--format", format, "--max-diagnostics", "100000"])
+                .output()
+                .unwrap()
+        };
+        let one = run("1");
+        let two = run("2");
+        assert!(
+            !one.stdout.is_empty() || !one.stderr.is_empty(),
+            "{folder}: no output"
+        );
+        assert_eq!(one.stdout, two.stdout, "{folder} ({format}): stdout differs");
+        assert_eq!(one.stderr, two.stderr, "{folder} ({format}): stderr differs");
+        assert_eq!(
+            one.status.code(),
+            two.status.code(),
+            "{folder}: exit codes differ"
+        );
+    }
+}

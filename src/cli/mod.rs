@@ -402,7 +402,11 @@ fn check(
     let mut checked = crate::check_with(&paths, allow_outside).map_err(|e| e.to_string())?;
     crate::lint(&mut checked, today);
     report_at_most(&checked, format, color, max_diagnostics)?;
-    Ok(exit_for(&checked, deny_warnings))
+    let code = exit_for(&checked, deny_warnings);
+    // The process ends here: freeing every tree and table one by one would only delay the
+    // exit (about 0.2 s on a 10,000-file project), so the memory is left to the system.
+    std::mem::forget(checked);
+    Ok(code)
 }
 
 /// The one agreement a command is about: `wanted`, or the only one `file` defines.

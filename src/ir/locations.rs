@@ -2,6 +2,7 @@
 //! (lints, reports) point their diagnostics at. Keys are paths such as
 //! `acme/service/shop/objective/availability`, built by the functions in [`key`].
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use crate::diagnostics::Span;
@@ -13,18 +14,50 @@ pub struct Location {
     pub span: Span,
 }
 
+/// The table, one part per agreement (the first segment of a key), so that tables built for
+/// different agreements in parallel are merged by moving whole parts.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    map: HashMap<String, Location>,
+    by_agreement: HashMap<String, HashMap<String, Location>>,
+}
+
+/// The agreement a key belongs to: its first segment. Agreement ids cannot contain `/`.
+fn agreement_of(key: &str) -> &str {
+    key.split_once('/').map_or(key, |(agreement, _)| agreement)
 }
 
 impl Locations {
+    /// Records where `key` was written; the first location of a key wins.
     pub fn insert(&mut self, key: String, file: FileId, span: Span) {
-        self.map.entry(key).or_insert(Location { file, span });
+        let part = match self.by_agreement.get_mut(agreement_of(&key)) {
+            Some(part) => part,
+            None => self
+                .by_agreement
+                .entry(agreement_of(&key).to_string())
+                .or_default(),
+        };
+        part.entry(key).or_insert(Location { file, span });
+    }
+
+    /// Adds the entries of `other` that this table does not have yet (the first location of
+    /// a key wins, as with `insert`).
+    pub fn absorb(&mut self, other: Locations) {
+        for (agreement, entries) in other.by_agreement {
+            match self.by_agreement.entry(agreement) {
+                Entry::Vacant(vacant) => {
+                    vacant.insert(entries);
+                }
+                Entry::Occupied(mut occupied) => {
+                    for (key, location) in entries {
+                        occupied.get_mut().entry(key).or_insert(location);
+                    }
+                }
+            }
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<Location> {
-        self.map.get(key).copied()
+        self.by_agreement.get(agreement_of(key))?.get(key).copied()
     }
 }
 

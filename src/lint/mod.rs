@@ -8,6 +8,7 @@ pub mod suppress;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
@@ -146,15 +147,19 @@ pub fn finding(
     Diagnostic::error(code, location.file, location.span, message).label(label)
 }
 
-/// Runs every rule over the agreements.
+/// Runs every rule over the agreements, the rules in parallel; the findings come in the order
+/// of the rules, whatever the number of threads.
 pub fn run(input: &LintInput<'_>) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for rule in rules::ALL {
-        if let Some(check) = rule.check {
-            check(input, &mut diagnostics);
-        }
-    }
-    diagnostics
+    let per_rule: Vec<Vec<Diagnostic>> = rules::ALL
+        .par_iter()
+        .filter_map(|rule| rule.check)
+        .map(|check| {
+            let mut found = Vec::new();
+            check(input, &mut found);
+            found
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 /// `99.95%`

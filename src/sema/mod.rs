@@ -14,6 +14,8 @@ mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir;
 use crate::source::FileId;
@@ -282,20 +284,30 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
         }
     }
 
-    // Lower parents before children.
-    let order = topological(&parent);
+    // Lower parents before children. Agreements at one depth of inheritance depend only on
+    // shallower ones, so each depth is lowered in parallel; results are merged in definition
+    // order, which keeps diagnostics and the location table the same on any number of threads.
     let mut locations = ir::Locations::default();
     let mut lowered: Vec<Option<Lowered>> = (0..entries.len()).map(|_| None).collect();
-    for index in order {
-        let entry = &entries[index];
-        let file = &files[entry.file_index];
-        let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
-        let mut ctx = Ctx::new(file.id, &mut diagnostics);
-        // The context records into the run's table directly.
-        ctx.locations = std::mem::take(&mut locations);
-        let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
-        locations = std::mem::take(&mut ctx.locations);
-        lowered[index] = Some(result);
+    for level in depth_levels(&parent) {
+        let results: Vec<(usize, Lowered, Vec<Diagnostic>, ir::Locations)> = level
+            .par_iter()
+            .map(|&index| {
+                let entry = &entries[index];
+                let file = &files[entry.file_index];
+                let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
+                let mut found = Vec::new();
+                let mut ctx = Ctx::new(file.id, &mut found);
+                let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
+                let found_locations = std::mem::take(&mut ctx.locations);
+                (index, result, found, found_locations)
+            })
+            .collect();
+        for (index, result, found, found_locations) in results {
+            diagnostics.extend(found);
+            locations.absorb(found_locations);
+            lowered[index] = Some(result);
+        }
     }
 
     // References across agreements.
@@ -375,24 +387,33 @@ fn visibility(files: &[ParsedFile]) -> Vec<BTreeSet<usize>> {
         .collect()
 }
 
-/// Parents before children; stable (definition order) among independent agreements.
-fn topological(parent: &[Option<usize>]) -> Vec<usize> {
-    let mut depth = vec![0usize; parent.len()];
-    for (i, slot) in depth.iter_mut().enumerate() {
-        let mut current = i;
-        let mut steps = 0;
-        while let Some(p) = parent[current] {
-            steps += 1;
-            current = p;
-            if steps > parent.len() {
-                break;
-            }
+/// Agreements grouped by their depth of inheritance (roots first), each group in definition
+/// order: every parent is in an earlier group than its children.
+fn depth_levels(parent: &[Option<usize>]) -> Vec<Vec<usize>> {
+    let mut levels: Vec<Vec<usize>> = Vec::new();
+    for index in 0..parent.len() {
+        let depth = depth_of(parent, index);
+        if levels.len() <= depth {
+            levels.resize_with(depth + 1, Vec::new);
         }
-        *slot = steps;
+        levels[depth].push(index);
     }
-    let mut order: Vec<usize> = (0..parent.len()).collect();
-    order.sort_by_key(|&i| (depth[i], i));
-    order
+    levels
+}
+
+/// The number of `extends` steps from `index` to its root (bounded, for safety, by the number
+/// of agreements; cycles are cut before this runs).
+fn depth_of(parent: &[Option<usize>], index: usize) -> usize {
+    let mut current = index;
+    let mut steps = 0;
+    while let Some(p) = parent[current] {
+        steps += 1;
+        current = p;
+        if steps > parent.len() {
+            break;
+        }
+    }
+    steps
 }
 
 fn report_extends_cycle(
