@@ -24,7 +24,17 @@ pub fn skip_text(bytes: &[u8], open: usize) -> usize {
     i
 }
 
-/// Every comment of a text, skipping `#` inside quoted texts.
+/// The index of the closing `>` of the e-mail address (`<desk@example.com>`) that opens at
+/// `bytes[open]`, matched as the grammar's `email` rule matches it, or `None` if none opens
+/// there. An address may hold `#`, `{` or `}`, which are then neither comment nor block.
+pub fn skip_email(bytes: &[u8], open: usize) -> Option<usize> {
+    let body = bytes[open + 1..]
+        .iter()
+        .position(|b| matches!(b, b'>' | b'<' | b'\n' | b' '))?;
+    (body > 0 && bytes[open + 1 + body] == b'>').then_some(open + 1 + body)
+}
+
+/// Every comment of a text, skipping `#` inside quoted texts and e-mail addresses.
 pub fn comments(text: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -36,6 +46,12 @@ pub fn comments(text: &str) -> Vec<Comment> {
             b'"' => {
                 code_on_line = true;
                 i = skip_text(bytes, i);
+            }
+            b'<' => {
+                code_on_line = true;
+                if let Some(close) = skip_email(bytes, i) {
+                    i = close;
+                }
             }
             b'#' => {
                 let start = i;
@@ -97,6 +113,7 @@ pub fn statement_extent(text: &str, start: usize) -> Span {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => i = skip_text(bytes, i),
+            b'<' => i = skip_email(bytes, i).unwrap_or(i),
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -136,6 +153,22 @@ mod tests {
         assert!(found[0].trailing);
         assert!(!found[1].trailing);
         assert_eq!(&text[found[1].span.start..found[1].span.end], "# own line");
+    }
+
+    #[test]
+    fn a_hash_in_an_email_address_is_not_a_comment() {
+        let text = "contact \"IT\" <i#t@example.com> # real\nnext <a b> # also";
+        let found: Vec<&str> = comments(text)
+            .iter()
+            .map(|c| &text[c.span.start..c.span.end])
+            .collect();
+        assert_eq!(found, ["# real", "# also"]);
+        let block = "party \"P\" { contact \"x\" <a}#{b@example.com> }\nnext";
+        let extent = statement_extent(block, 0);
+        assert_eq!(
+            &block[extent.start..extent.end],
+            "party \"P\" { contact \"x\" <a}#{b@example.com> }"
+        );
     }
 
     #[test]

@@ -56,6 +56,13 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     }
 }
 
+/// Runs pest's parse alone, without the limits or the AST conversion; true when `text`
+/// parses. The benchmarks compare the whole pipeline against it.
+#[doc(hidden)]
+pub fn pest_parse_only(text: &str) -> bool {
+    SlaParser::parse(Rule::file, text).is_ok()
+}
+
 /// Finds the first line longer than `MAX_LINE_BYTES`.
 fn check_lines(file: FileId, text: &str) -> Option<Diagnostic> {
     let mut start = 0;
@@ -138,6 +145,7 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
                 }
             }
             b'"' => i = comments::skip_text(bytes, i),
+            b'<' => i = comments::skip_email(bytes, i).unwrap_or(i),
             b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
