@@ -102,11 +102,9 @@ pub fn check_source(path: &Path, text: &str) -> Checked {
 }
 
 /// Runs semantic analysis over a loaded workspace.
-pub fn analyze(workspace: Workspace) -> Checked {
-    let analysis = sema::analyze(&workspace.files);
-    // The syntax trees are no longer needed; freeing thousands of them is worth spreading
-    // over the threads.
-    workspace.files.into_par_iter().for_each(drop);
+pub fn analyze(mut workspace: Workspace) -> Checked {
+    // Analysis frees each agreement's syntax tree as soon as it is lowered.
+    let analysis = sema::analyze(&mut workspace.files);
     let mut diagnostics = workspace.diagnostics;
     diagnostics.extend(analysis.diagnostics);
     diagnostics::sort(&mut diagnostics);

@@ -154,22 +154,28 @@ pub(crate) struct DeferredRef {
     pub what: &'static str,
 }
 
-struct Entry<'a> {
+/// One agreement of the run (the first of its id). Its syntax tree is taken when it is lowered
+/// and dropped at once, so a run never holds every tree and every IR at the same time.
+struct Entry {
     file_index: usize,
-    ast: &'a ast::Agreement,
+    file: FileId,
+    id: ast::Ident,
+    header: Span,
+    ast: Option<ast::Agreement>,
 }
 
-pub fn analyze(files: &[ParsedFile]) -> Analysis {
+/// Analyzes the files of a run. The agreements' syntax trees are taken out of `files` (and
+/// freed as they are lowered); imports and file names stay.
+pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
     let mut diagnostics = Vec::new();
 
     // Every agreement of the run, by id; the first definition wins.
-    let mut entries: Vec<Entry<'_>> = Vec::new();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for (file_index, file) in files.iter().enumerate() {
-        for agreement in &file.ast.agreements {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (file_index, file) in files.iter_mut().enumerate() {
+        for agreement in std::mem::take(&mut file.ast.agreements) {
             let id = agreement.id.value.as_str();
             if let Some(&first) = by_id.get(id) {
-                let first_entry: &Entry<'_> = &entries[first];
                 let diagnostic = Diagnostic::error(
                     Code::E203,
                     file.id,
@@ -177,22 +183,22 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
                     format!("an agreement named `{id}` is already defined"),
                 )
                 .label("defined again here")
-                .secondary(
-                    files[first_entry.file_index].id,
-                    first_entry.ast.id.span,
-                    "first defined here",
-                )
+                .secondary(entries[first].file, entries[first].id.span, "first defined here")
                 .help("agreement ids are unique across a project; rename one of them");
                 diagnostics.push(diagnostic);
                 continue;
             }
-            by_id.insert(id, entries.len());
+            by_id.insert(id.to_string(), entries.len());
             entries.push(Entry {
                 file_index,
-                ast: agreement,
+                file: file.id,
+                id: agreement.id.clone(),
+                header: agreement.header,
+                ast: Some(agreement),
             });
         }
     }
+    let files: &[ParsedFile] = files;
 
     let visible = visibility(files);
 
@@ -204,8 +210,8 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
         let mut ctx = Ctx::new(file.id, &mut diagnostics);
         let extends: Vec<&ast::Ident> = entry
             .ast
-            .items
             .iter()
+            .flat_map(|agreement| &agreement.items)
             .filter_map(|item| match item {
                 ast::AgreementItem::Extends(id) => Some(id),
                 _ => None,
@@ -243,7 +249,7 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
                 let candidates: Vec<&str> = entries
                     .iter()
                     .filter(|e| visible[entry.file_index].contains(&e.file_index))
-                    .map(|e| e.ast.id.value.as_str())
+                    .map(|e| e.id.value.as_str())
                     .collect();
                 ctx.undefined(
                     "agreement",
@@ -290,15 +296,18 @@ pub fn analyze(files: &[ParsedFile]) -> Analysis {
     let mut locations = ir::Locations::default();
     let mut lowered: Vec<Option<Lowered>> = (0..entries.len()).map(|_| None).collect();
     for level in depth_levels(&parent) {
-        let results: Vec<(usize, Lowered, Vec<Diagnostic>, ir::Locations)> = level
-            .par_iter()
-            .map(|&index| {
-                let entry = &entries[index];
-                let file = &files[entry.file_index];
+        let jobs: Vec<(usize, ast::Agreement)> = level
+            .into_iter()
+            .filter_map(|index| Some((index, entries[index].ast.take()?)))
+            .collect();
+        let results: Vec<(usize, Lowered, Vec<Diagnostic>, ir::Locations)> = jobs
+            .into_par_iter()
+            .map(|(index, agreement)| {
+                let file = &files[entries[index].file_index];
                 let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
                 let mut found = Vec::new();
                 let mut ctx = Ctx::new(file.id, &mut found);
-                let result = agreement::lower(&mut ctx, entry.ast, &file.name, parent_ir);
+                let result = agreement::lower(&mut ctx, &agreement, &file.name, parent_ir);
                 let found_locations = std::mem::take(&mut ctx.locations);
                 (index, result, found, found_locations)
             })
@@ -418,12 +427,12 @@ fn depth_of(parent: &[Option<usize>], index: usize) -> usize {
 
 fn report_extends_cycle(
     path: &[usize],
-    entries: &[Entry<'_>],
+    entries: &[Entry],
     files: &[ParsedFile],
     extends_span: &[Option<Span>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let names: Vec<&str> = path.iter().map(|&i| entries[i].ast.id.value.as_str()).collect();
+    let names: Vec<&str> = path.iter().map(|&i| entries[i].id.value.as_str()).collect();
     let mut chain = names.join(" → ");
     chain.push_str(" → ");
     chain.push_str(names[0]);
@@ -432,7 +441,7 @@ fn report_extends_cycle(
     let mut diagnostic = Diagnostic::error(
         Code::E221,
         first_file,
-        extends_span[first].unwrap_or(entries[first].ast.header),
+        extends_span[first].unwrap_or(entries[first].header),
         format!("agreements extend each other in a cycle: {chain}"),
     )
     .label(format!(
@@ -444,7 +453,7 @@ fn report_extends_cycle(
         let next = names.get(position + 1).unwrap_or(&names[0]);
         diagnostic = diagnostic.secondary(
             files[entries[member].file_index].id,
-            extends_span[member].unwrap_or(entries[member].ast.header),
+            extends_span[member].unwrap_or(entries[member].header),
             format!("`{}` extends `{next}`", names[position]),
         );
     }
@@ -457,7 +466,7 @@ fn check_deferred(
     ctx: &mut Ctx<'_>,
     reference: &DeferredRef,
     by_id: &HashMap<&str, (usize, &Lowered)>,
-    entries: &[Entry<'_>],
+    entries: &[Entry],
     visible: &BTreeSet<usize>,
     files: &[ParsedFile],
     from_file_index: usize,
@@ -466,7 +475,7 @@ fn check_deferred(
         let candidates: Vec<&str> = entries
             .iter()
             .filter(|e| visible.contains(&e.file_index))
-            .map(|e| e.ast.id.value.as_str())
+            .map(|e| e.id.value.as_str())
             .collect();
         ctx.undefined(
             "agreement",
