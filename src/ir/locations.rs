@@ -3,7 +3,8 @@
 //! `acme/service/shop/objective/availability`, built by the functions in [`key`].
 
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Span;
 use crate::source::FileId;
@@ -18,7 +19,7 @@ pub struct Location {
 /// different agreements in parallel are merged by moving whole parts.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    by_agreement: HashMap<String, HashMap<String, Location>>,
+    by_agreement: FxHashMap<String, FxHashMap<String, Location>>,
 }
 
 /// The agreement a key belongs to: its first segment. Agreement ids cannot contain `/`.

@@ -1,6 +1,6 @@
 //! W301: several services share one identical set of targets.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
 use crate::ir::{Commitment, Measurement, Window};
@@ -21,7 +21,7 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     for agreement in &input.agreements {
         // Services grouped by their objectives, in order of first appearance.
         type Signature<'a> = Vec<(&'a str, &'a Commitment, &'a Option<Window>, &'a Measurement)>;
-        let mut index: HashMap<Signature<'_>, usize> = HashMap::new();
+        let mut index: FxHashMap<Signature<'_>, usize> = FxHashMap::default();
         let mut groups: Vec<(usize, Vec<&crate::ir::Service>)> = Vec::new();
         for service in &agreement.services {
             // Outcomes are each service's own by nature; the catalogue shows in the rest.
