@@ -70,6 +70,43 @@ fn pipeline(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // pest's parse alone: the floor under the whole pipeline while pest does the parsing.
+    let mut group = c.benchmark_group("pest-only");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("bytes", |b| {
+        b.iter(|| {
+            for text in &texts {
+                assert!(slac::syntax::pest_parse_only(text));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// `slac check` as a process on 10,000 generated files (about 55 MB): reading, parsing,
+/// analysis, lints and the report, process start and exit included.
+fn large_corpus_process(c: &mut Criterion) {
+    let folder = tempfile::tempdir().unwrap();
+    let files = slac::corpus::write_corpus(folder.path(), 10_000, SERVICES).unwrap();
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    let binary = env!("CARGO_BIN_EXE_slac");
+    let mut group = c.benchmark_group("check-10k-files");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("slac-check-process", |b| {
+        b.iter(|| {
+            let output = Command::new(binary)
+                .arg("check")
+                .arg(folder.path())
+                .output()
+                .unwrap();
+            // Lint findings (warnings) are expected; errors are not.
+            assert!(output.status.success());
+        })
+    });
+    group.finish();
 }
 
 fn single_file_process(c: &mut Criterion) {
@@ -137,5 +174,11 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, single_file_process, report);
+criterion_group!(
+    benches,
+    pipeline,
+    single_file_process,
+    large_corpus_process,
+    report
+);
 criterion_main!(benches);
