@@ -42,10 +42,19 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
 }
 
 fn token_end(pair: &Pair<'_, Rule>) -> usize {
+    let end = pair.as_span().end();
+    // Implicit whitespace ends in whitespace (a comment is followed by its newline, unless it
+    // ends the file), so a pair whose last byte is none of these ends at its last token: the
+    // common case, answered without walking the children.
+    let input = pair.get_input().as_bytes();
+    let last = end.checked_sub(1).and_then(|i| input.get(i));
+    if end < input.len() && !matches!(last, None | Some(b' ' | b'\t' | b'\r' | b'\n' | 0xBF)) {
+        return end;
+    }
     // `next_back` reads the last child directly; `last` would walk every child.
     match pair.clone().into_inner().next_back() {
         Some(last) => token_end(&last),
-        None => pair.as_span().end(),
+        None => end,
     }
 }
 
