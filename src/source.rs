@@ -69,7 +69,9 @@ impl SourceMap {
         if metadata.is_dir() {
             return Err(ReadError::IsDirectory);
         }
-        let mut bytes = Vec::new();
+        // Sized from the metadata, so a file is read in one call (and one more to see the end).
+        let expected = metadata.len().min(MAX_FILE_BYTES + 1);
+        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| match e.raw_os_error() {

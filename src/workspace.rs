@@ -90,7 +90,6 @@ impl Workspace {
             };
             if roots.insert(id) {
                 workspace.roots.push(id);
-                workspace.project_roots.entry(id).or_insert(given.project);
             }
         }
         workspace.parse_pending();
@@ -164,6 +163,7 @@ impl Workspace {
 
     /// Follows imports breadth-first until every imported file is loaded, then reports cycles.
     fn resolve_imports(&mut self) {
+        let roots: std::collections::HashSet<FileId> = self.roots.iter().copied().collect();
         let mut index = 0;
         // (importing file, import span, imported file)
         let mut edges: Vec<(FileId, Span, FileId)> = Vec::new();
@@ -183,7 +183,17 @@ impl Workspace {
                 .unwrap_or_default();
             let imports: Vec<ast::Import> = self.files[index].ast.imports.clone();
             let mut resolved = Vec::new();
-            let project = self.project_roots.get(&file_id).cloned();
+            // A file's project root is found when it first matters: when it imports. Imported
+            // files share their importer's.
+            let project = match self.project_roots.get(&file_id) {
+                Some(project) => Some(project.clone()),
+                None if !imports.is_empty() => {
+                    let project = project_root(self.sources.path(file_id));
+                    self.project_roots.insert(file_id, project.clone());
+                    Some(project)
+                }
+                None => None,
+            };
             for import in imports {
                 let target = normalize(&base.join(&import.path.value));
                 if let (false, Some(project)) = (self.allow_outside, &project) {
@@ -194,7 +204,8 @@ impl Workspace {
                 }
                 match self.read(&target) {
                     Ok(target_id) => {
-                        if let Some(project) = &project {
+                        // A file named on the command line keeps its own project root.
+                        if let (Some(project), false) = (&project, roots.contains(&target_id)) {
                             self.project_roots
                                 .entry(target_id)
                                 .or_insert_with(|| project.clone());
@@ -415,7 +426,6 @@ struct GivenFile {
     /// The canonical path, which tells whether two names are one file.
     identity: PathBuf,
     bytes: Result<Vec<u8>, ReadError>,
-    project: PathBuf,
 }
 
 impl GivenFile {
@@ -423,7 +433,6 @@ impl GivenFile {
         GivenFile {
             identity: identity(&path),
             bytes: SourceMap::read_bytes(&path),
-            project: project_root(&path),
             path,
         }
     }
