@@ -11,6 +11,11 @@ use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+/// The allocator the `slac` binary uses (see `src/main.rs`), so that the in-process figures are
+/// what `slac check` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 200 files of 5 services each (about 6 KB per file).
 const FILES: usize = 200;
 const SERVICES: usize = 5;
