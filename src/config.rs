@@ -113,9 +113,13 @@ impl Config {
 /// The nearest `slac.toml` in `file`'s folder or above it.
 pub fn discover(file: &Path) -> Option<PathBuf> {
     let absolute = std::fs::canonicalize(file).ok()?;
-    let found = absolute
+    discover_from(absolute.parent()?)
+}
+
+/// The nearest `slac.toml` in `folder` (a canonical path) or above it.
+pub fn discover_from(folder: &Path) -> Option<PathBuf> {
+    let found = folder
         .ancestors()
-        .skip(1)
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())?;
     // Shown relative to the working folder, like the specs themselves.

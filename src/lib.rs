@@ -131,10 +131,28 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     // Configurations, each loaded once.
     let mut configs: BTreeMap<PathBuf, Option<config::Config>> = BTreeMap::new();
     let mut config_of: BTreeMap<FileId, PathBuf> = BTreeMap::new();
-    // Discovery touches the file system for every file, so it runs in parallel.
-    let discovered: Vec<Option<PathBuf>> = spec_files
+    // Each file's folder, canonical (a linked file counts where it points), found in parallel;
+    // the search upwards then runs once per folder.
+    let folders: Vec<Option<PathBuf>> = spec_files
         .par_iter()
-        .map(|&file| config::discover(checked.sources.path(file)))
+        .map(|&file| {
+            let absolute = std::fs::canonicalize(checked.sources.path(file)).ok()?;
+            absolute.parent().map(Path::to_path_buf)
+        })
+        .collect();
+    let mut by_folder: BTreeMap<&Path, Option<PathBuf>> = BTreeMap::new();
+    for folder in folders.iter().flatten() {
+        by_folder
+            .entry(folder)
+            .or_insert_with(|| config::discover_from(folder));
+    }
+    let discovered: Vec<Option<PathBuf>> = folders
+        .iter()
+        .map(|folder| {
+            folder
+                .as_deref()
+                .and_then(|f| by_folder.get(f).cloned().flatten())
+        })
         .collect();
     for (&file, found) in spec_files.iter().zip(discovered) {
         if let Some(path) = found {

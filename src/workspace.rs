@@ -465,9 +465,12 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
+    // The entry's type comes with the listing, so most children cost no system call.
+    let mut children: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
+        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+        .collect();
+    children.sort_by(|a, b| a.0.cmp(&b.0));
+    for (child, file_type) in children {
         let name = child
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -477,8 +480,12 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         }
         // Symbolic links to folders are not followed, so a link loop cannot recurse forever;
         // a linked file is read like any other.
-        let is_link = std::fs::symlink_metadata(&child).is_ok_and(|m| m.file_type().is_symlink());
-        if child.is_dir() {
+        let (is_link, is_dir) = match file_type {
+            Some(t) if t.is_symlink() => (true, child.is_dir()),
+            Some(t) => (false, t.is_dir()),
+            None => (false, child.is_dir()),
+        };
+        if is_dir {
             if !is_link {
                 collect(&child, out)?;
             }
