@@ -110,12 +110,6 @@ impl Config {
     }
 }
 
-/// The nearest `slac.toml` in `file`'s folder or above it.
-pub fn discover(file: &Path) -> Option<PathBuf> {
-    let absolute = std::fs::canonicalize(file).ok()?;
-    discover_from(absolute.parent()?)
-}
-
 /// The nearest `slac.toml` in `folder` (a canonical path) or above it.
 pub fn discover_from(folder: &Path) -> Option<PathBuf> {
     let found = folder

@@ -136,7 +136,10 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     let folders: Vec<Option<PathBuf>> = spec_files
         .par_iter()
         .map(|&file| {
-            let absolute = std::fs::canonicalize(checked.sources.path(file)).ok()?;
+            let absolute = match checked.sources.canonical(file) {
+                Some(known) => known.to_path_buf(),
+                None => std::fs::canonicalize(checked.sources.path(file)).ok()?,
+            };
             absolute.parent().map(Path::to_path_buf)
         })
         .collect();

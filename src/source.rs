@@ -19,6 +19,8 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub struct SourceMap {
     files: Vec<SimpleFile<String, String>>,
     paths: Vec<PathBuf>,
+    /// The canonical path of each file read from disk, once it is known.
+    canonical: Vec<Option<PathBuf>>,
 }
 
 /// Why a path could not be read at all (as opposed to read with a diagnostic).
@@ -48,6 +50,7 @@ impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> FileId {
         self.files.push(SimpleFile::new(name.into(), text));
         self.paths.push(path.into());
+        self.canonical.push(None);
         self.files.len() - 1
     }
 
@@ -134,6 +137,19 @@ impl SourceMap {
             .get(id)
             .map(|f| f.name().as_str())
             .unwrap_or("<unknown>")
+    }
+
+    /// Records the canonical path of a file (found when it was read), so later stages need not
+    /// resolve it again.
+    pub fn set_canonical(&mut self, id: FileId, canonical: PathBuf) {
+        if let Some(slot) = self.canonical.get_mut(id) {
+            *slot = Some(canonical);
+        }
+    }
+
+    /// The canonical path of a file, if it was recorded.
+    pub fn canonical(&self, id: FileId) -> Option<&Path> {
+        self.canonical.get(id)?.as_deref()
     }
 
     pub fn path(&self, id: FileId) -> &Path {

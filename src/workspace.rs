@@ -130,6 +130,8 @@ impl Workspace {
         let (id, diagnostic) =
             self.sources
                 .add_bytes(crate::source::display_path(path), path.to_path_buf(), bytes);
+        // The file was just read, so `key` is its canonical path.
+        self.sources.set_canonical(id, key.clone());
         self.by_path.insert(key, id);
         self.pending.push((id, diagnostic.is_some()));
         self.diagnostics.extend(diagnostic);
