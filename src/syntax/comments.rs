@@ -11,9 +11,20 @@ pub struct Comment {
     pub trailing: bool,
 }
 
-/// The index just past the closing quote of the text that opens at `bytes[open]`, honouring
+/// Where a quoted text or an e-mail address that opens at `bytes[at]` ends: the index of its
+/// last byte, or `at` itself when none opens there. Scanners that look for comments and braces
+/// skip these, since both may hold `#`, `{` and `}`.
+pub fn skip_literal(bytes: &[u8], at: usize) -> usize {
+    match bytes.get(at) {
+        Some(b'"') => skip_text(bytes, at),
+        Some(b'<') => skip_email(bytes, at).unwrap_or(at),
+        _ => at,
+    }
+}
+
+/// The index of the closing quote of the text that opens at `bytes[open]`, honouring
 /// backslash escapes (the end of the input if it is never closed).
-pub fn skip_text(bytes: &[u8], open: usize) -> usize {
+fn skip_text(bytes: &[u8], open: usize) -> usize {
     let mut i = open + 1;
     while i < bytes.len() && bytes[i] != b'"' {
         if bytes[i] == b'\\' {
@@ -26,8 +37,8 @@ pub fn skip_text(bytes: &[u8], open: usize) -> usize {
 
 /// The index of the closing `>` of the e-mail address (`<desk@example.com>`) that opens at
 /// `bytes[open]`, matched as the grammar's `email` rule matches it, or `None` if none opens
-/// there. An address may hold `#`, `{` or `}`, which are then neither comment nor block.
-pub fn skip_email(bytes: &[u8], open: usize) -> Option<usize> {
+/// there.
+fn skip_email(bytes: &[u8], open: usize) -> Option<usize> {
     let body = bytes[open + 1..]
         .iter()
         .position(|b| matches!(b, b'>' | b'<' | b'\n' | b' '))?;
@@ -43,15 +54,9 @@ pub fn comments(text: &str) -> Vec<Comment> {
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => code_on_line = false,
-            b'"' => {
+            b'"' | b'<' => {
                 code_on_line = true;
-                i = skip_text(bytes, i);
-            }
-            b'<' => {
-                code_on_line = true;
-                if let Some(close) = skip_email(bytes, i) {
-                    i = close;
-                }
+                i = skip_literal(bytes, i);
             }
             b'#' => {
                 let start = i;
@@ -112,8 +117,7 @@ pub fn statement_extent(text: &str, start: usize) -> Span {
     let mut opened = false;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => i = skip_text(bytes, i),
-            b'<' => i = skip_email(bytes, i).unwrap_or(i),
+            b'"' | b'<' => i = skip_literal(bytes, i),
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;

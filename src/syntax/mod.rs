@@ -144,8 +144,7 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
                     i += 1;
                 }
             }
-            b'"' => i = comments::skip_text(bytes, i),
-            b'<' => i = comments::skip_email(bytes, i).unwrap_or(i),
+            b'"' | b'<' => i = comments::skip_literal(bytes, i),
             b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
