@@ -96,11 +96,17 @@ impl Builder {
     /// starts a new paragraph), then escapes are applied.
     fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
         let whole = span(&pair);
-        let Some(body) = pair.into_inner().next() else {
-            return Spanned::new(String::new(), whole);
-        };
-        let raw = body.as_str();
-        let start = body.as_span().start();
+        // The token is the whole quoted text; the body lies between the quotes.
+        let quoted = pair.as_str();
+        let raw = quoted
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_default();
+        let start = whole.start + 1;
+        // Most texts hold no escape and no line break: nothing to fold or unescape.
+        if !raw.contains(['\\', '\n', '\r']) {
+            return Spanned::new(raw.trim().to_string(), whole);
+        }
         let mut out = String::with_capacity(raw.len());
         let mut chars = raw.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -911,32 +917,26 @@ impl Builder {
         }
     }
 
-    /// Accepts a `quantity` or one of its named wrappers (`target`, `duration`, ...).
+    /// A quantity: one atomic token (`target`, `duration`, `count` or `money_or_percent`)
+    /// whose text the grammar has checked to be a number with an optional unit.
     fn quantity(&mut self, p: Pair<'_, Rule>) -> Quantity {
-        let s = span(&p);
-        let q = if p.as_rule() == Rule::quantity {
-            p
-        } else {
-            match first_of(p, Rule::quantity) {
-                Some(q) => q,
-                None => return empty_quantity(s),
-            }
-        };
-        let s = span(&q);
-        let mut number = String::new();
-        let mut unit = Unit::None;
-        for c in q.into_inner() {
-            match c.as_rule() {
-                Rule::number => number = c.as_str().to_string(),
-                Rule::unit => unit = c.into_inner().next().map(|u| unit_of(&u)).unwrap_or(Unit::None),
-                _ => {}
-            }
-        }
-        Quantity {
-            number,
-            unit,
-            span: s,
-        }
+        quantity(p.as_str(), span(&p))
+    }
+}
+
+/// Splits a quantity's text, such as `99.9%`, `4h` or `2 business days`, into its number and
+/// unit. The grammar guarantees the shape: `-`, digits, `.` and digits, then a unit.
+fn quantity(text: &str, span: Span) -> Quantity {
+    let number_end = text
+        .bytes()
+        .enumerate()
+        .position(|(i, b)| !(b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-')))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_end);
+    Quantity {
+        number: number.to_string(),
+        unit: unit_of(unit.trim_start_matches([' ', '\t'])),
+        span,
     }
 }
 
@@ -948,34 +948,29 @@ fn empty_quantity(span: Span) -> Quantity {
     }
 }
 
-fn unit_of(u: &Pair<'_, Rule>) -> Unit {
-    let text = u.as_str();
-    match u.as_rule() {
-        Rule::percent_sign => Unit::Percent,
-        Rule::currency => Unit::Currency(text.to_string()),
-        Rule::compact_unit => match text {
-            "ms" => Unit::Milliseconds,
-            "s" => Unit::Seconds,
-            "m" => Unit::Minutes,
-            "h" => Unit::Hours,
-            "d" => Unit::Days,
-            _ => Unit::Weeks,
+/// The unit a quantity's text ends in (after the number and any spaces).
+fn unit_of(text: &str) -> Unit {
+    match text {
+        "" => Unit::None,
+        "%" => Unit::Percent,
+        "ms" => Unit::Milliseconds,
+        "s" => Unit::Seconds,
+        "m" => Unit::Minutes,
+        "h" => Unit::Hours,
+        "d" => Unit::Days,
+        "w" => Unit::Weeks,
+        _ if text.starts_with("business") => Unit::BusinessDays,
+        _ if text.bytes().all(|b| b.is_ascii_uppercase()) => Unit::Currency(text.to_string()),
+        _ => match text.trim_end_matches('s') {
+            "millisecond" => Unit::Milliseconds,
+            "second" => Unit::Seconds,
+            "minute" => Unit::Minutes,
+            "hour" => Unit::Hours,
+            "day" => Unit::Days,
+            "week" => Unit::Weeks,
+            "month" => Unit::Months,
+            _ => Unit::Years,
         },
-        _ => {
-            if text.starts_with("business") {
-                return Unit::BusinessDays;
-            }
-            match text.trim_end_matches('s') {
-                "millisecond" => Unit::Milliseconds,
-                "second" => Unit::Seconds,
-                "minute" => Unit::Minutes,
-                "hour" => Unit::Hours,
-                "day" => Unit::Days,
-                "week" => Unit::Weeks,
-                "month" => Unit::Months,
-                _ => Unit::Years,
-            }
-        }
     }
 }
 
@@ -1067,5 +1062,52 @@ fn weekday_number(day: &str) -> u8 {
         "sat" => 5,
         "sun" => 6,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pest::Parser as _;
+
+    use super::*;
+    use crate::syntax::SlaParser;
+
+    /// Every spelling the grammar accepts as a quantity, parsed as one token and split.
+    #[test]
+    fn quantities_split_into_number_and_unit() {
+        let cases = [
+            ("99.95%", "99.95", Unit::Percent),
+            ("250ms", "250", Unit::Milliseconds),
+            ("30s", "30", Unit::Seconds),
+            ("15m", "15", Unit::Minutes),
+            ("4h", "4", Unit::Hours),
+            ("2d", "2", Unit::Days),
+            ("1w", "1", Unit::Weeks),
+            ("-1.5 hours", "-1.5", Unit::Hours),
+            ("1 millisecond", "1", Unit::Milliseconds),
+            ("90 seconds", "90", Unit::Seconds),
+            ("30 minutes", "30", Unit::Minutes),
+            ("30 days", "30", Unit::Days),
+            ("1 week", "1", Unit::Weeks),
+            ("3 months", "3", Unit::Months),
+            ("2 years", "2", Unit::Years),
+            ("2 business days", "2", Unit::BusinessDays),
+            ("1\tbusiness  day", "1", Unit::BusinessDays),
+            ("1200 EUR", "1200", Unit::Currency("EUR".to_string())),
+            ("500", "500", Unit::None),
+        ];
+        for (text, number, unit) in cases {
+            let mut pairs = SlaParser::parse(Rule::duration, text)
+                .unwrap_or_else(|e| unreachable!("{text} does not parse: {e}"));
+            let pair = pairs.next().unwrap_or_else(|| unreachable!("no pair for {text}"));
+            assert_eq!(pair.as_str(), text, "one token for the whole quantity");
+            assert_eq!(pair.clone().into_inner().count(), 0, "{text} has inner tokens");
+            let quantity = quantity(pair.as_str(), span(&pair));
+            assert_eq!(
+                (quantity.number.as_str(), quantity.unit),
+                (number, unit),
+                "{text}"
+            );
+        }
     }
 }

@@ -85,7 +85,7 @@ fn collect(pair: Pair<'_, Rule>, starts: bool, found: &mut Vec<Token>) {
         Rule::comma => Some(TokenKind::Comma),
         Rule::colon => Some(TokenKind::Colon),
         Rule::string => Some(TokenKind::Text),
-        Rule::quantity => Some(TokenKind::Quantity),
+        Rule::target | Rule::duration | Rule::count | Rule::money_or_percent => Some(TokenKind::Quantity),
         Rule::day_range | Rule::interval => Some(TokenKind::Word),
         _ if pair.clone().into_inner().next().is_none() => Some(TokenKind::Word),
         _ => None,
