@@ -62,41 +62,42 @@ impl Locations {
     }
 }
 
-/// Keys of the location table, one function per kind of item.
+/// Keys of the location table, one function per kind of item. Each is joined with `concat`,
+/// which sizes the string once (the keys are built for every item of every agreement).
 pub mod key {
     pub fn agreement(agreement: &str) -> String {
         agreement.to_string()
     }
     pub fn version(agreement: &str) -> String {
-        format!("{agreement}/version")
+        [agreement, "/version"].concat()
     }
     pub fn status(agreement: &str) -> String {
-        format!("{agreement}/status")
+        [agreement, "/status"].concat()
     }
     pub fn term(agreement: &str) -> String {
-        format!("{agreement}/term")
+        [agreement, "/term"].concat()
     }
     pub fn review(agreement: &str) -> String {
-        format!("{agreement}/review")
+        [agreement, "/review"].concat()
     }
     pub fn party(agreement: &str, role: &str) -> String {
-        format!("{agreement}/party/{role}")
+        [agreement, "/party/", role].concat()
     }
     pub fn calendar(agreement: &str, calendar: &str) -> String {
-        format!("{agreement}/calendar/{calendar}")
+        [agreement, "/calendar/", calendar].concat()
     }
     /// A holiday, by its first day (`2026-12-24`).
     pub fn holiday(agreement: &str, calendar: &str, first: &str) -> String {
-        format!("{agreement}/calendar/{calendar}/holiday/{first}")
+        [agreement, "/calendar/", calendar, "/holiday/", first].concat()
     }
     pub fn priority(agreement: &str, priority: &str) -> String {
-        format!("{agreement}/priority/{priority}")
+        [agreement, "/priority/", priority].concat()
     }
     pub fn maintenance(agreement: &str, window: &str) -> String {
-        format!("{agreement}/maintenance/{window}")
+        [agreement, "/maintenance/", window].concat()
     }
     pub fn service(agreement: &str, service: &str) -> String {
-        format!("{agreement}/service/{service}")
+        [agreement, "/service/", service].concat()
     }
     /// A `depends on` entry, by the service it names (`other-agreement.dns`).
     pub fn dependency(
@@ -105,27 +106,54 @@ pub mod key {
         target_agreement: &str,
         target_service: &str,
     ) -> String {
-        format!("{agreement}/service/{service}/depends/{target_agreement}.{target_service}")
+        [
+            agreement,
+            "/service/",
+            service,
+            "/depends/",
+            target_agreement,
+            ".",
+            target_service,
+        ]
+        .concat()
     }
     pub fn objective(agreement: &str, service: &str, objective: &str) -> String {
-        format!("{agreement}/service/{service}/objective/{objective}")
+        [agreement, "/service/", service, "/objective/", objective].concat()
     }
     pub fn site(agreement: &str, service: &str, site: &str) -> String {
-        format!("{agreement}/service/{service}/site/{site}")
+        [agreement, "/service/", service, "/site/", site].concat()
     }
     pub fn site_objective(agreement: &str, service: &str, site: &str, objective: &str) -> String {
-        format!("{agreement}/service/{service}/site/{site}/objective/{objective}")
+        [
+            agreement,
+            "/service/",
+            service,
+            "/site/",
+            site,
+            "/objective/",
+            objective,
+        ]
+        .concat()
     }
     pub fn credits(agreement: &str, service: &str, objective: &str) -> String {
-        format!("{agreement}/credits/{service}.{objective}")
+        [agreement, "/credits/", service, ".", objective].concat()
     }
     pub fn credit_tier(agreement: &str, service: &str, objective: &str, index: usize) -> String {
-        format!("{agreement}/credits/{service}.{objective}/tier/{index}")
+        [
+            agreement,
+            "/credits/",
+            service,
+            ".",
+            objective,
+            "/tier/",
+            &index.to_string(),
+        ]
+        .concat()
     }
     pub fn penalty(agreement: &str, service: &str, objective: &str) -> String {
-        format!("{agreement}/penalty/{service}.{objective}")
+        [agreement, "/penalty/", service, ".", objective].concat()
     }
     pub fn pricing_tier(agreement: &str, tier: &str) -> String {
-        format!("{agreement}/tier/{tier}")
+        [agreement, "/tier/", tier].concat()
     }
 }

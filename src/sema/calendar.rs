@@ -341,8 +341,20 @@ fn join_days(days: &[&str]) -> String {
     }
 }
 
+/// `08:30` for minute 510 of the day (up to `24:00`), written without `format!`: every
+/// interval of every calendar and maintenance window has two.
 fn clock_text(minute: u32) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
+    let digit = |value: u32| char::from_digit(value % 10, 10).unwrap_or('0');
+    let (hour, minute) = (minute / 60, minute % 60);
+    [
+        digit(hour / 10),
+        digit(hour),
+        ':',
+        digit(minute / 10),
+        digit(minute),
+    ]
+    .iter()
+    .collect()
 }
 
 fn clock_interval(start: u32, end: u32) -> ClockInterval {
@@ -357,6 +369,14 @@ fn clock_interval(start: u32, end: u32) -> ClockInterval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_texts_have_two_digits_each() {
+        assert_eq!(clock_text(0), "00:00");
+        assert_eq!(clock_text(8 * 60 + 5), "08:05");
+        assert_eq!(clock_text(17 * 60 + 30), "17:30");
+        assert_eq!(clock_text(24 * 60), "24:00");
+    }
 
     #[test]
     fn day_ranges_expand_and_wrap() {

@@ -23,11 +23,11 @@ pub(super) struct Scope<'s> {
 pub(super) fn objective_id(objective: &ast::Objective) -> String {
     match &objective.kind {
         ObjectiveKind::Availability { .. } => "availability".to_string(),
-        ObjectiveKind::Latency { percentile, .. } => format!("latency.{}", percentile.value),
+        ObjectiveKind::Latency { percentile, .. } => ["latency.", &percentile.value].concat(),
         ObjectiveKind::ErrorRate { .. } => "error-rate".to_string(),
         ObjectiveKind::Throughput { .. } => "throughput".to_string(),
-        ObjectiveKind::Response { priority, .. } => format!("response.{}", priority.value),
-        ObjectiveKind::Resolution { priority, .. } => format!("resolution.{}", priority.value),
+        ObjectiveKind::Response { priority, .. } => ["response.", &priority.value].concat(),
+        ObjectiveKind::Resolution { priority, .. } => ["resolution.", &priority.value].concat(),
         ObjectiveKind::Outcome { id, .. } => id.value.clone(),
     }
 }

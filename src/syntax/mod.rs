@@ -65,6 +65,10 @@ pub fn pest_parse_only(text: &str) -> bool {
 
 /// Finds the first line longer than `MAX_LINE_BYTES`.
 fn check_lines(file: FileId, text: &str) -> Option<Diagnostic> {
+    // A shorter file cannot hold a longer line: the common case, answered without a scan.
+    if text.len() <= MAX_LINE_BYTES {
+        return None;
+    }
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let length = line.trim_end_matches(['\n', '\r']).len();
@@ -135,6 +139,10 @@ fn check_counts(file: FileId, ast: &ast::File) -> Option<Diagnostic> {
 /// Finds the first brace that opens deeper than `MAX_NESTING`, skipping strings and comments.
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
     let bytes = text.as_bytes();
+    // Fewer opening braces than the limit cannot nest past it, wherever they are: memchr jumps
+    // from brace to brace, where the scan below looks at every byte in turn.
+    // Returns early unless there is a brace past the limit's count.
+    memchr::memchr_iter(b'{', bytes).nth(MAX_NESTING)?;
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
@@ -190,6 +198,28 @@ mod tests {
     fn folds_lines_in_texts() {
         let file = parse_ok("agreement a \"One\n    two\n\n   three\" {}");
         assert_eq!(file.agreements[0].title.value, "One two\n\nthree");
+    }
+
+    /// The limits are exact at their edges, including where the cheap pre-checks answer.
+    #[test]
+    fn limits_hold_at_their_edges() {
+        let nested = |depth: usize| "{".repeat(depth);
+        assert!(check_nesting(0, &nested(MAX_NESTING)).is_none());
+        assert_eq!(
+            check_nesting(0, &nested(MAX_NESTING + 1)).map(|d| d.primary.span),
+            Some(Span::new(MAX_NESTING, MAX_NESTING + 1))
+        );
+        // Many braces, closed in turn, never nest deep.
+        assert!(check_nesting(0, &"{}".repeat(10 * MAX_NESTING)).is_none());
+        // Braces inside texts do not count.
+        let quoted = format!("\"{}\"", nested(2 * MAX_NESTING));
+        assert!(check_nesting(0, &quoted).is_none());
+
+        let line = |length: usize| format!("# {}\n", "x".repeat(length - 2));
+        assert!(check_lines(0, &line(MAX_LINE_BYTES)).is_none());
+        assert!(check_lines(0, &line(MAX_LINE_BYTES + 1)).is_some());
+        let short_lines = line(80).repeat(2 * MAX_LINE_BYTES / 80);
+        assert!(short_lines.len() > MAX_LINE_BYTES && check_lines(0, &short_lines).is_none());
     }
 
     #[test]
