@@ -6,7 +6,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use codespan_reporting::files::{self, Files, SimpleFile};
+use std::sync::OnceLock;
+
+use codespan_reporting::files::{self, Files};
 
 use crate::diagnostics::{Code, Diagnostic, Span};
 
@@ -17,10 +19,44 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SimpleFile<String, String>>,
+    files: Vec<SourceFile>,
     paths: Vec<PathBuf>,
     /// The canonical path of each file read from disk, once it is known.
     canonical: Vec<Option<PathBuf>>,
+}
+
+/// One file's name and text. Unlike codespan's `SimpleFile`, the line index is built the first
+/// time a line number is asked for: most files of a run are never reported on, and indexing
+/// every line of every file cost 2% of a clean check.
+#[derive(Debug)]
+struct SourceFile {
+    name: String,
+    text: String,
+    /// The byte offset where each line starts.
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|newline| newline + 1))
+                .collect()
+        })
+    }
+
+    /// Where line `index` (0-based) starts; the line after the last ends the text.
+    fn line_start(&self, index: usize) -> Result<usize, files::Error> {
+        let starts = self.line_starts();
+        match index.cmp(&starts.len()) {
+            std::cmp::Ordering::Less => Ok(starts[index]),
+            std::cmp::Ordering::Equal => Ok(self.text.len()),
+            std::cmp::Ordering::Greater => Err(files::Error::LineTooLarge {
+                given: index,
+                max: starts.len() - 1,
+            }),
+        }
+    }
 }
 
 /// Why a path could not be read at all (as opposed to read with a diagnostic).
@@ -48,7 +84,11 @@ impl SourceMap {
 
     /// Adds text under a display name; used for files read elsewhere and for tests.
     pub fn add(&mut self, name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> FileId {
-        self.files.push(SimpleFile::new(name.into(), text));
+        self.files.push(SourceFile {
+            name: name.into(),
+            text,
+            line_starts: OnceLock::new(),
+        });
         self.paths.push(path.into());
         self.canonical.push(None);
         self.files.len() - 1
@@ -133,10 +173,7 @@ impl SourceMap {
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.name().as_str())
-            .unwrap_or("<unknown>")
+        self.files.get(id).map(|f| f.name.as_str()).unwrap_or("<unknown>")
     }
 
     /// Records the canonical path of a file (found when it was read), so later stages need not
@@ -157,7 +194,7 @@ impl SourceMap {
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.source().as_str()).unwrap_or("")
+        self.files.get(id).map(|f| f.text.as_str()).unwrap_or("")
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -177,29 +214,25 @@ impl<'a> Files<'a> for SourceMap {
     fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
         self.files
             .get(id)
-            .map(|f| f.name().as_str())
+            .map(|f| f.name.as_str())
             .ok_or(files::Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
         self.files
             .get(id)
-            .map(|f| f.source().as_str())
+            .map(|f| f.text.as_str())
             .ok_or(files::Error::FileMissing)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
-        self.files
-            .get(id)
-            .ok_or(files::Error::FileMissing)?
-            .line_index((), byte_index)
+        let starts = self.files.get(id).ok_or(files::Error::FileMissing)?.line_starts();
+        Ok(starts.binary_search(&byte_index).unwrap_or_else(|next| next - 1))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, files::Error> {
-        self.files
-            .get(id)
-            .ok_or(files::Error::FileMissing)?
-            .line_range((), line_index)
+        let file = self.files.get(id).ok_or(files::Error::FileMissing)?;
+        Ok(file.line_start(line_index)?..file.line_start(line_index + 1)?)
     }
 }
 
@@ -244,6 +277,38 @@ pub fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lazy line index answers as codespan's `SimpleFile` does, at every offset and line.
+    #[test]
+    fn lines_are_found_as_codespan_finds_them() {
+        use codespan_reporting::files::SimpleFile;
+        for text in [
+            "",
+            "one line",
+            "a\nb\n",
+            "\n\n",
+            "crlf\r\nline\r\n",
+            "ünï\ncode\nend",
+        ] {
+            let mut map = SourceMap::new();
+            let id = map.add("t.sla", "t.sla", text.to_string());
+            let reference = SimpleFile::new("t.sla", text);
+            for offset in 0..=text.len() {
+                assert_eq!(
+                    map.line_index(id, offset).ok(),
+                    reference.line_index((), offset).ok(),
+                    "{text:?} at {offset}"
+                );
+            }
+            for line in 0..text.len() + 3 {
+                assert_eq!(
+                    map.line_range(id, line).ok(),
+                    reference.line_range((), line).ok(),
+                    "{text:?} line {line}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn paths_display_without_noise() {

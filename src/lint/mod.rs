@@ -5,7 +5,7 @@
 mod rules;
 pub mod suppress;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;

@@ -2,7 +2,7 @@
 //! parties, term and review, and the named items (clauses, calendars, priorities, services,
 //! credits, pricing tiers) merged over the parent's by name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::Months;
 
@@ -302,14 +302,14 @@ pub(super) fn lower(
 
     // Named items, each merged over the parent's.
     let mut clauses = Vec::new();
-    let mut clause_spans = HashMap::new();
+    let mut clause_spans = HashMap::default();
     let mut obligations = Vec::new();
     let mut calendars = Vec::new();
-    let mut calendar_spans = HashMap::new();
+    let mut calendar_spans = HashMap::default();
     let mut priorities = Vec::new();
-    let mut priority_spans = HashMap::new();
+    let mut priority_spans = HashMap::default();
     let mut windows = Vec::new();
-    let mut window_spans = HashMap::new();
+    let mut window_spans = HashMap::default();
     for item in &agreement.items {
         match item {
             AgreementItem::Clause(c) if unique(ctx, &mut clause_spans, &c.id, "clause") => {
@@ -402,7 +402,7 @@ pub(super) fn lower(
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
-    let mut service_spans: HashMap<String, Span> = HashMap::new();
+    let mut service_spans: HashMap<String, Span> = HashMap::default();
     for item in &agreement.items {
         let AgreementItem::Service(service) = item else {
             continue;
@@ -478,9 +478,9 @@ pub(super) fn lower(
     // Credits and penalties, keyed by the objective they protect.
     let by_id: ServiceIndex<'_> = services.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut credit_policies = Vec::new();
-    let mut credit_spans: HashMap<String, Span> = HashMap::new();
+    let mut credit_spans: HashMap<String, Span> = HashMap::default();
     let mut penalties = Vec::new();
-    let mut penalty_spans: HashMap<String, Span> = HashMap::new();
+    let mut penalty_spans: HashMap<String, Span> = HashMap::default();
     for item in &agreement.items {
         match item {
             AgreementItem::Credits(c) => {
@@ -593,7 +593,7 @@ fn lower_tiers(
             }
         }
     }
-    let mut spans: HashMap<String, Span> = HashMap::new();
+    let mut spans: HashMap<String, Span> = HashMap::default();
     for item in &agreement.items {
         let AgreementItem::Tier(tier) = item else { continue };
         if !unique(ctx, &mut spans, &tier.id, "pricing tier") {
@@ -649,7 +649,7 @@ fn lower_tiers(
             _ => ir::PricePeriod::Month,
         };
         let mut tier_services = Vec::new();
-        let mut service_spans: HashMap<String, Span> = HashMap::new();
+        let mut service_spans: HashMap<String, Span> = HashMap::default();
         for tier_service in &tier.services {
             if !unique(
                 ctx,

@@ -12,7 +12,9 @@ mod credits;
 mod service;
 mod values;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -60,7 +62,7 @@ impl<'a> Ctx<'a> {
         Self {
             file,
             diagnostics,
-            failed_objectives: HashSet::new(),
+            failed_objectives: HashSet::default(),
             agreement: String::new(),
             locations: ir::Locations::default(),
         }
@@ -171,7 +173,7 @@ pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
 
     // Every agreement of the run, by id; the first definition wins.
     let mut entries: Vec<Entry> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::default();
     for (file_index, file) in files.iter_mut().enumerate() {
         for agreement in std::mem::take(&mut file.ast.agreements) {
             let id = agreement.id.value.as_str();

@@ -1,7 +1,7 @@
 //! Services and their objectives: kinds and units, windows and calendars, indicators, early
 //! warnings, and the overrides of sites, pricing tiers and extending agreements.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
 
@@ -57,7 +57,7 @@ impl Ctx<'_> {
             .unwrap_or_default();
         let agreement_id = scope.agreement;
         self.locate(key::service(agreement_id, &service.id.value), service.id.span);
-        let mut own_spans: OwnSpans = HashMap::new();
+        let mut own_spans: OwnSpans = HashMap::default();
         for objective in &service.objectives {
             let id = objective_id(objective);
             if let Some(first) = own_spans.get(&id) {
@@ -104,7 +104,7 @@ impl Ctx<'_> {
                 self.report(diagnostic);
             }
         }
-        self.check_response_resolution(&objectives, &own_spans, &HashMap::new());
+        self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
 
         // Sites: the base's, recomputed over this service's objectives, then this service's own.
         let mut sites: Vec<ir::Site> = Vec::new();
@@ -121,7 +121,7 @@ impl Ctx<'_> {
                 sites.push(site);
             }
         }
-        let mut site_spans: HashMap<String, Span> = HashMap::new();
+        let mut site_spans: HashMap<String, Span> = HashMap::default();
         for site in &service.sites {
             if let Some(first) = site_spans.get(&site.id.value) {
                 let first = *first;
@@ -335,7 +335,7 @@ impl Ctx<'_> {
         scope: &Scope<'_>,
     ) -> (Vec<Objective>, OwnSpans) {
         let mut result: Vec<Objective> = Vec::new();
-        let mut spans: OwnSpans = HashMap::new();
+        let mut spans: OwnSpans = HashMap::default();
         for objective in written {
             let id = objective_id(objective);
             let head = objective.keyword.to(objective_head_end(objective));
@@ -733,7 +733,7 @@ impl Ctx<'_> {
             return None;
         }
         const FIELDS: [&str; 4] = ["good", "bad", "total", "histogram"];
-        let mut fields: HashMap<&str, (&ast::Text, Span)> = HashMap::new();
+        let mut fields: HashMap<&str, (&ast::Text, Span)> = HashMap::default();
         let mut valid = true;
         for (name, value) in &indicator.fields {
             if !FIELDS.contains(&name.value.as_str()) {
