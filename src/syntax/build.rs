@@ -572,15 +572,15 @@ impl Builder {
         let mut noun = None;
         let mut per = RateUnit::Second;
         let mut attainment = None;
-        let mut keyword_set = false;
         let mut outcome_target = None;
         let mut extra_targets = Vec::new();
-        for c in inner.into_inner() {
+        let mut children = inner.into_inner().peekable();
+        // Every kind of objective starts with its keyword (`availability`, `latency`, ...).
+        if let Some(keyword) = children.peek() {
+            objective.keyword = span(keyword);
+        }
+        for c in children {
             let c_rule = c.as_rule();
-            if !keyword_set && format!("{c_rule:?}").starts_with("kw_") {
-                objective.keyword = span(&c);
-                keyword_set = true;
-            }
             match c_rule {
                 Rule::target | Rule::duration | Rule::count => {
                     let q = self.quantity(c);
