@@ -565,9 +565,11 @@ impl Builder {
             keyword: s,
             span: s,
         };
-        let mut quantities: Vec<(Rule, Quantity)> = Vec::new();
-        let mut idents: Vec<Ident> = Vec::new();
-        let mut strings: Vec<Text> = Vec::new();
+        // Each kind of objective has at most one quantity, one name and one title: the first
+        // of each is kept.
+        let mut quantity = None;
+        let mut ident = None;
+        let mut title = None;
         let mut percentile = None;
         let mut noun = None;
         let mut per = RateUnit::Second;
@@ -582,12 +584,11 @@ impl Builder {
         for c in children {
             let c_rule = c.as_rule();
             match c_rule {
-                Rule::target | Rule::duration | Rule::count => {
-                    let q = self.quantity(c);
-                    quantities.push((c_rule, q));
+                Rule::target | Rule::duration | Rule::count if quantity.is_none() => {
+                    quantity = Some(self.quantity(c));
                 }
-                Rule::ident => idents.push(spanned(&c)),
-                Rule::string => strings.push(self.text(c)),
+                Rule::ident if ident.is_none() => ident = Some(spanned(&c)),
+                Rule::string if title.is_none() => title = Some(self.text(c)),
                 Rule::percentile => percentile = Some(spanned(&c)),
                 Rule::noun => noun = Some(spanned(&c)),
                 Rule::rate_unit => {
@@ -628,9 +629,8 @@ impl Builder {
                 _ => {}
             }
         }
-        let mut quantities = quantities.into_iter().map(|(_, q)| q);
-        let mut first_quantity = || quantities.next().unwrap_or_else(|| empty_quantity(s));
-        let first_ident = idents.into_iter().next().unwrap_or_else(|| empty_at(s));
+        let first_quantity = || quantity.unwrap_or_else(|| empty_quantity(s));
+        let first_ident = ident.unwrap_or_else(|| empty_at(s));
         objective.kind = match rule {
             Rule::availability => ObjectiveKind::Availability {
                 target: first_quantity(),
@@ -659,7 +659,7 @@ impl Builder {
             },
             Rule::outcome => ObjectiveKind::Outcome {
                 id: first_ident,
-                title: strings.into_iter().next().unwrap_or_else(|| empty_at(s)),
+                title: title.unwrap_or_else(|| empty_at(s)),
                 target: outcome_target,
                 extra_targets,
             },

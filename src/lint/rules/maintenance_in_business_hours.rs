@@ -60,6 +60,9 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     for agreement in &input.agreements {
         for window in &agreement.maintenance_windows {
             let mut reported: Vec<&str> = Vec::new();
+            // Whether the window overlaps each calendar, worked out once per calendar (the
+            // time zones are looked up by name, which is not cheap).
+            let mut overlap_with: Vec<(&str, bool)> = Vec::new();
             for service in agreement
                 .services
                 .iter()
@@ -75,7 +78,15 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
                     let Some(calendar) = agreement.calendars.iter().find(|c| &c.id == calendar) else {
                         continue;
                     };
-                    if !overlaps(calendar, window, agreement.term.effective) {
+                    let overlap = match overlap_with.iter().find(|(id, _)| *id == calendar.id) {
+                        Some(&(_, known)) => known,
+                        None => {
+                            let found = overlaps(calendar, window, agreement.term.effective);
+                            overlap_with.push((&calendar.id, found));
+                            found
+                        }
+                    };
+                    if !overlap {
                         continue;
                     }
                     reported.push(&calendar.id);
