@@ -139,9 +139,9 @@ fn check_counts(file: FileId, ast: &ast::File) -> Option<Diagnostic> {
 /// Finds the first brace that opens deeper than `MAX_NESTING`, skipping strings and comments.
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
     let bytes = text.as_bytes();
-    // Fewer opening braces than the limit cannot nest past it, wherever they are: memchr jumps
-    // from brace to brace, where the scan below looks at every byte in turn.
-    // Returns early unless there is a brace past the limit's count.
+    // Fewer opening braces than the limit cannot nest past it, wherever they are. memchr jumps
+    // from brace to brace, so the scan below, which looks at every byte, runs only for a file
+    // with more braces than the limit.
     memchr::memchr_iter(b'{', bytes).nth(MAX_NESTING)?;
     let mut depth = 0usize;
     let mut i = 0;
