@@ -103,7 +103,7 @@ print("with the release profile (fat LTO, one codegen unit, mimalloc as the allo
 print("in-process figures include freeing each run's result, which the `slac check` binary")
 print("leaves to the operating system at exit.")
 print()
-print("Wall-clock figures on a small VM vary between runs (5% on a quiet day, 20% on a busy one);")
+print("Wall-clock figures on a small VM vary between runs (5% on a quiet day, 25% on a busy one);")
 print("`valgrind --tool=callgrind` instruction counts are the stable measure for comparing changes.")
 print()
 print("## Figures")
