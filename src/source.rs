@@ -5,7 +5,6 @@
 use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-
 use std::sync::OnceLock;
 
 use codespan_reporting::files::{self, Files};
@@ -38,11 +37,8 @@ struct SourceFile {
 
 impl SourceFile {
     fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|newline| newline + 1))
-                .collect()
-        })
+        self.line_starts
+            .get_or_init(|| files::line_starts(&self.text).collect())
     }
 
     /// Where line `index` (0-based) starts; the line after the last ends the text.
