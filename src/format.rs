@@ -42,7 +42,7 @@ pub fn format_text(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> 
             None => true,
             Some(p) => token.starts_statement || token.kind == TokenKind::Close || p.kind == TokenKind::Open,
         };
-        writer.gap(token.span.start, breaks);
+        writer.gap(token.span.start(), breaks);
         writer.token(*token, breaks);
         previous = Some(*token);
     }
@@ -94,23 +94,23 @@ impl Writer<'_> {
     /// written.
     fn gap(&mut self, offset: usize, breaks: bool) {
         while let Some(comment) = self.comments.get(self.next_comment) {
-            if comment.span.start >= offset {
+            if comment.span.start() >= offset {
                 break;
             }
             self.next_comment += 1;
-            let body = self.text[comment.span.start..comment.span.end].trim_end();
+            let body = self.text[comment.span.range()].trim_end();
             if !breaks {
                 self.refuse(comment.span);
             } else if comment.trailing && !self.out.is_empty() {
                 self.out.push(' ');
                 self.out.push_str(body);
             } else {
-                let blank = self.blank_before(comment.span.start);
+                let blank = self.blank_before(comment.span.start());
                 self.new_line(blank, self.depth);
                 self.out.push_str(body);
                 self.after_open = false;
             }
-            self.last_end = comment.span.end;
+            self.last_end = comment.span.end();
         }
     }
 
@@ -132,12 +132,12 @@ impl Writer<'_> {
             self.depth = self.depth.saturating_sub(1);
         }
         if breaks {
-            let blank = token.kind != TokenKind::Close && self.blank_before(token.span.start);
+            let blank = token.kind != TokenKind::Close && self.blank_before(token.span.start());
             self.new_line(blank, self.depth);
         } else if !matches!(token.kind, TokenKind::Comma | TokenKind::Colon) {
             self.out.push(' ');
         }
-        let source = &self.text[token.span.start..token.span.end];
+        let source = &self.text[token.span.range()];
         match token.kind {
             TokenKind::Text => {
                 let column = self.out.len() - self.out.rfind('\n').map_or(0, |i| i + 1);
@@ -153,7 +153,7 @@ impl Writer<'_> {
         if self.after_open {
             self.depth += 1;
         }
-        self.last_end = token.span.end;
+        self.last_end = token.span.end();
     }
 }
 

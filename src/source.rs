@@ -319,7 +319,7 @@ mod tests {
         let (id, diagnostic) = map.add_bytes("x.sla".into(), "x.sla".into(), b"ab\xFFcd".to_vec());
         let diagnostic = diagnostic.unwrap_or_else(|| unreachable!());
         assert_eq!(diagnostic.code, Code::E101);
-        assert_eq!(diagnostic.primary.span.start, 2);
+        assert_eq!(diagnostic.primary.span.start(), 2);
         assert_eq!(map.line_column(id, 2), (1, 3));
     }
 }

@@ -218,7 +218,7 @@ fn respaced(text: &str, separators: &[u8]) -> String {
                 _ => "\n      ",
             });
         }
-        out.push_str(&text[token.span.start..token.span.end]);
+        out.push_str(&text[token.span.range()]);
     }
     out
 }

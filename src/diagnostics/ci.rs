@@ -15,15 +15,15 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn region(sources: &SourceMap, label: &Label) -> Value {
-    let (start_line, start_column) = sources.line_column(label.file, label.span.start);
-    let (end_line, end_column) = sources.line_column(label.file, label.span.end);
+    let (start_line, start_column) = sources.line_column(label.file, label.span.start());
+    let (end_line, end_column) = sources.line_column(label.file, label.span.end());
     json!({
         "startLine": start_line,
         "startColumn": start_column,
         "endLine": end_line,
         "endColumn": end_column,
-        "byteOffset": label.span.start,
-        "byteLength": label.span.end - label.span.start,
+        "byteOffset": label.span.start(),
+        "byteLength": label.span.end() - label.span.start(),
     })
 }
 
@@ -40,7 +40,7 @@ fn location(sources: &SourceMap, label: &Label) -> Value {
 /// and the text of the flagged line, but not its line number.
 fn fingerprint(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
     let text = sources.text(diagnostic.primary.file);
-    let start = diagnostic.primary.span.start.min(text.len());
+    let start = diagnostic.primary.span.start().min(text.len());
     let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
     let mut hasher = Sha256::new();
@@ -156,8 +156,8 @@ fn escape_property(text: &str) -> String {
 pub fn render_github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let (line, col) = sources.line_column(d.primary.file, d.primary.span.start);
-        let (end_line, end_col) = sources.line_column(d.primary.file, d.primary.span.end);
+        let (line, col) = sources.line_column(d.primary.file, d.primary.span.start());
+        let (end_line, end_col) = sources.line_column(d.primary.file, d.primary.span.end());
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));

@@ -14,20 +14,46 @@ pub use render::{
 use crate::source::FileId;
 
 /// A half-open byte range in one file.
+///
+/// Stored as two `u32`s, since every node of the syntax tree, every entry of the location table
+/// and every label carries one: files are refused above 16 MiB (`source::MAX_FILE_BYTES`), so
+/// no offset needs more. An offset past `u32::MAX` (which no accepted file has) is clamped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
+        let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Self {
+            start: narrow(start),
+            end: narrow(end),
+        }
+    }
+
+    /// The byte offset where the span starts.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just past the span.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The span as a range of byte offsets, for slicing the text it points into.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -152,5 +178,16 @@ mod tests {
         );
         assert_eq!(did_you_mean("p1", ["P1", "P2"]).as_deref(), Some("P1"));
         assert_eq!(did_you_mean("weekend", ["office", "always"]), None);
+    }
+
+    #[test]
+    fn spans_keep_offsets_up_to_the_file_limit_and_clamp_beyond() {
+        let limit = crate::source::MAX_FILE_BYTES as usize;
+        let span = Span::new(limit - 1, limit + 1);
+        assert_eq!((span.start(), span.end()), (limit - 1, limit + 1));
+        assert_eq!(span.range(), limit - 1..limit + 1);
+        let beyond = Span::new(usize::MAX, usize::MAX);
+        assert_eq!(beyond.start(), u32::MAX as usize);
+        assert_eq!(Span::new(3, 5).to(Span::new(1, 4)), Span::new(1, 5));
     }
 }

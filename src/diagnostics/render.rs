@@ -43,17 +43,14 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let primary = cs::Label::primary(
-        diagnostic.primary.file,
-        diagnostic.primary.span.start..diagnostic.primary.span.end,
-    )
-    .with_message(&diagnostic.primary.message);
+    let primary = cs::Label::primary(diagnostic.primary.file, diagnostic.primary.span.range())
+        .with_message(&diagnostic.primary.message);
     let mut labels = vec![primary];
     labels.extend(
         diagnostic
             .secondary
             .iter()
-            .map(|l| cs::Label::secondary(l.file, l.span.start..l.span.end).with_message(&l.message)),
+            .map(|l| cs::Label::secondary(l.file, l.span.range()).with_message(&l.message)),
     );
     let mut notes: Vec<String> = diagnostic.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(help) = &diagnostic.help {
@@ -77,12 +74,12 @@ fn config_for(sources: &SourceMap, diagnostic: &Diagnostic) -> term::Config {
     let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
     let too_long = labels.into_iter().any(|label| {
         let text = sources.text(label.file);
-        let start = text[..label.span.start.min(text.len())]
+        let start = text[..label.span.start().min(text.len())]
             .rfind('\n')
             .map_or(0, |i| i + 1);
-        let end = text[label.span.start.min(text.len())..]
+        let end = text[label.span.start().min(text.len())..]
             .find('\n')
-            .map_or(text.len(), |i| label.span.start + i);
+            .map_or(text.len(), |i| label.span.start() + i);
         end - start > MAX_SNIPPET_LINE
     });
     if too_long {
@@ -120,7 +117,7 @@ pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], mode: Color
 }
 
 fn short_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
-    let (line, column) = sources.line_column(diagnostic.primary.file, diagnostic.primary.span.start);
+    let (line, column) = sources.line_column(diagnostic.primary.file, diagnostic.primary.span.start());
     format!(
         "{}:{}:{}: {}[{}]: {}",
         sources.name(diagnostic.primary.file),
@@ -141,11 +138,11 @@ pub fn render_short(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
 }
 
 fn span_json(sources: &SourceMap, label: &Label) -> Value {
-    let (line, column) = sources.line_column(label.file, label.span.start);
-    let (end_line, end_column) = sources.line_column(label.file, label.span.end);
+    let (line, column) = sources.line_column(label.file, label.span.start());
+    let (end_line, end_column) = sources.line_column(label.file, label.span.end());
     json!({
-        "start": label.span.start,
-        "end": label.span.end,
+        "start": label.span.start(),
+        "end": label.span.end(),
         "line": line,
         "column": column,
         "end_line": end_line,

@@ -32,12 +32,12 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
         return (suppressions, diagnostics);
     }
     for comment in comments(text) {
-        let body = &text[comment.span.start + 1..comment.span.end];
+        let body = &text[comment.span.start() + 1..comment.span.end()];
         let Some(directive_at) = body.find("slac:").filter(|at| body[..*at].trim().is_empty()) else {
             continue;
         };
-        let directive_start = comment.span.start + 1 + directive_at + "slac:".len();
-        let rest = &text[directive_start..comment.span.end];
+        let directive_start = comment.span.start() + 1 + directive_at + "slac:".len();
+        let rest = &text[directive_start..comment.span.end()];
         let trimmed = rest.trim_start();
         let offset = directive_start + (rest.len() - trimmed.len());
         let invalid = |message: &str, help: &str| {
@@ -102,11 +102,11 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
         let scope = if whole_file {
             Span::new(0, text.len())
         } else if comment.trailing {
-            statement_extent(text, line_start(text, comment.span.start))
+            statement_extent(text, line_start(text, comment.span.start()))
         } else {
-            match next_code_line(text, comment.span.start) {
+            match next_code_line(text, comment.span.start()) {
                 Some(start) => statement_extent(text, start),
-                None => Span::new(comment.span.start, comment.span.start),
+                None => Span::new(comment.span.start(), comment.span.start()),
             }
         };
         suppressions.push(Suppression { file, scope, entries });
@@ -148,10 +148,11 @@ pub fn apply(suppressions: &mut [Suppression], diagnostics: Vec<Diagnostic>) -> 
             }
             let mut suppressed = false;
             for suppression in suppressions.iter_mut() {
-                let start = d.primary.span.start;
+                let start = d.primary.span.start();
                 let covers = suppression.file == d.primary.file
-                    && suppression.scope.start <= start
-                    && (start < suppression.scope.end || suppression.scope.start == suppression.scope.end);
+                    && suppression.scope.start() <= start
+                    && (start < suppression.scope.end()
+                        || suppression.scope.start() == suppression.scope.end());
                 if !covers {
                     continue;
                 }

@@ -110,7 +110,7 @@ impl Ctx<'_> {
             for interval in intervals.iter() {
                 if let Some(previous) = kept.last_mut() {
                     if interval.0 < previous.1 {
-                        let pair = if previous.2.start <= interval.2.start {
+                        let pair = if previous.2.start() <= interval.2.start() {
                             (previous.2, interval.2)
                         } else {
                             (interval.2, previous.2)

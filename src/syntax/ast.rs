@@ -42,6 +42,7 @@ pub struct Agreement {
     pub items: Vec<AgreementItem>,
 }
 
+/// The larger items are boxed, so that a `kind` line does not take the room of a service.
 #[derive(Debug, Clone)]
 pub enum AgreementItem {
     Kind(Ident),
@@ -49,20 +50,20 @@ pub enum AgreementItem {
     Extends(Ident),
     Supports(Reference),
     Version(Spanned<String>),
-    Status(Status),
-    Party(Party),
-    Term(Term),
-    Review(Review),
+    Status(Box<Status>),
+    Party(Box<Party>),
+    Term(Box<Term>),
+    Review(Box<Review>),
     Revision(Text),
-    Clause(Clause),
-    Obligation(Obligation),
-    Calendar(Calendar),
-    Priority(Priority),
-    Maintenance(Maintenance),
-    Service(Service),
-    Credits(Credits),
-    Penalty(Penalty),
-    Tier(Tier),
+    Clause(Box<Clause>),
+    Obligation(Box<Obligation>),
+    Calendar(Box<Calendar>),
+    Priority(Box<Priority>),
+    Maintenance(Box<Maintenance>),
+    Service(Box<Service>),
+    Credits(Box<Credits>),
+    Penalty(Box<Penalty>),
+    Tier(Box<Tier>),
 }
 
 impl AgreementItem {
@@ -437,7 +438,7 @@ pub struct TierService {
 #[derive(Debug, Clone)]
 pub struct Quantity {
     /// The number's text, exactly as written (parsed to a decimal by semantic analysis).
-    pub number: String,
+    pub number: Box<str>,
     pub unit: Unit,
     pub span: Span,
 }

@@ -67,7 +67,7 @@ fn first_of(pair: Pair<'_, Rule>, rule: Rule) -> Option<Pair<'_, Rule>> {
 }
 
 fn empty_at(span: Span) -> Spanned<String> {
-    Spanned::new(String::new(), Span::new(span.end, span.end))
+    Spanned::new(String::new(), Span::new(span.end(), span.end()))
 }
 
 impl<T: Default> Default for Spanned<T> {
@@ -102,7 +102,7 @@ impl Builder {
             .strip_prefix('"')
             .and_then(|rest| rest.strip_suffix('"'))
             .unwrap_or_default();
-        let start = whole.start + 1;
+        let start = whole.start() + 1;
         // Most texts hold no escape and no line break: nothing to fold or unescape.
         if !raw.contains(['\\', '\n', '\r']) {
             return Spanned::new(raw.trim().to_string(), whole);
@@ -158,11 +158,11 @@ impl Builder {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => {
-                    header_end = span(&p).end;
+                    header_end = span(&p).end();
                     id = spanned(&p);
                 }
                 Rule::string => {
-                    header_end = span(&p).end;
+                    header_end = span(&p).end();
                     title = self.text(p);
                 }
                 Rule::agreement_item => {
@@ -178,7 +178,7 @@ impl Builder {
         Agreement {
             id,
             title,
-            header: Span::new(whole.start, header_end.max(whole.start)),
+            header: Span::new(whole.start(), header_end.max(whole.start())),
             items,
         }
     }
@@ -208,10 +208,10 @@ impl Builder {
                         _ => {}
                     }
                 }
-                AgreementItem::Status(Status { state, date, span: s })
+                AgreementItem::Status(Box::new(Status { state, date, span: s }))
             }
-            Rule::party => AgreementItem::Party(self.party(p)),
-            Rule::term_decl => AgreementItem::Term(self.term(p)),
+            Rule::party => AgreementItem::Party(Box::new(self.party(p))),
+            Rule::term_decl => AgreementItem::Term(Box::new(self.term(p))),
             Rule::review_decl => {
                 let s = span(&p);
                 let last = p
@@ -220,7 +220,7 @@ impl Builder {
                     .find(|c| c.as_rule() == Rule::date)
                     .map(|d| spanned(&d));
                 let every = self.quantity_in(p, Rule::duration);
-                AgreementItem::Review(Review { every, last, span: s })
+                AgreementItem::Review(Box::new(Review { every, last, span: s }))
             }
             Rule::revision_decl => AgreementItem::Revision(self.first_text(p)),
             Rule::clause => {
@@ -234,7 +234,7 @@ impl Builder {
                         _ => {}
                     }
                 }
-                AgreementItem::Clause(Clause { id, text, span: s })
+                AgreementItem::Clause(Box::new(Clause { id, text, span: s }))
             }
             Rule::obligation => {
                 let s = span(&p);
@@ -247,9 +247,9 @@ impl Builder {
                         _ => {}
                     }
                 }
-                AgreementItem::Obligation(Obligation { party, text, span: s })
+                AgreementItem::Obligation(Box::new(Obligation { party, text, span: s }))
             }
-            Rule::calendar => AgreementItem::Calendar(self.calendar(p)),
+            Rule::calendar => AgreementItem::Calendar(Box::new(self.calendar(p))),
             Rule::priority => {
                 let s = span(&p);
                 let mut id = empty_at(s);
@@ -263,18 +263,18 @@ impl Builder {
                 }
                 let mut strings = strings.into_iter();
                 let name = strings.next().unwrap_or_else(|| empty_at(s));
-                AgreementItem::Priority(Priority {
+                AgreementItem::Priority(Box::new(Priority {
                     id,
                     name,
                     description: strings.next(),
                     span: s,
-                })
+                }))
             }
-            Rule::maintenance => AgreementItem::Maintenance(self.maintenance(p)),
-            Rule::service => AgreementItem::Service(self.service(p)),
-            Rule::credits => AgreementItem::Credits(self.credits(p)),
-            Rule::penalty => AgreementItem::Penalty(self.penalty(p)),
-            Rule::tier => AgreementItem::Tier(self.tier(p)),
+            Rule::maintenance => AgreementItem::Maintenance(Box::new(self.maintenance(p))),
+            Rule::service => AgreementItem::Service(Box::new(self.service(p))),
+            Rule::credits => AgreementItem::Credits(Box::new(self.credits(p))),
+            Rule::penalty => AgreementItem::Penalty(Box::new(self.penalty(p))),
+            Rule::tier => AgreementItem::Tier(Box::new(self.tier(p))),
             _ => return None,
         };
         Some(item)
@@ -934,7 +934,7 @@ fn quantity(text: &str, span: Span) -> Quantity {
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(number_end);
     Quantity {
-        number: number.to_string(),
+        number: number.into(),
         unit: unit_of(unit.trim_start_matches([' ', '\t'])),
         span,
     }
@@ -942,7 +942,7 @@ fn quantity(text: &str, span: Span) -> Quantity {
 
 fn empty_quantity(span: Span) -> Quantity {
     Quantity {
-        number: String::new(),
+        number: Box::default(),
         unit: Unit::None,
         span,
     }
@@ -1103,11 +1103,7 @@ mod tests {
             assert_eq!(pair.as_str(), text, "one token for the whole quantity");
             assert_eq!(pair.clone().into_inner().count(), 0, "{text} has inner tokens");
             let quantity = quantity(pair.as_str(), span(&pair));
-            assert_eq!(
-                (quantity.number.as_str(), quantity.unit),
-                (number, unit),
-                "{text}"
-            );
+            assert_eq!((&*quantity.number, quantity.unit), (number, unit), "{text}");
         }
     }
 }

@@ -156,21 +156,18 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert!(found[0].trailing);
         assert!(!found[1].trailing);
-        assert_eq!(&text[found[1].span.start..found[1].span.end], "# own line");
+        assert_eq!(&text[found[1].span.range()], "# own line");
     }
 
     #[test]
     fn a_hash_in_an_email_address_is_not_a_comment() {
         let text = "contact \"IT\" <i#t@example.com> # real\nnext <a b> # also";
-        let found: Vec<&str> = comments(text)
-            .iter()
-            .map(|c| &text[c.span.start..c.span.end])
-            .collect();
+        let found: Vec<&str> = comments(text).iter().map(|c| &text[c.span.range()]).collect();
         assert_eq!(found, ["# real", "# also"]);
         let block = "party \"P\" { contact \"x\" <a}#{b@example.com> }\nnext";
         let extent = statement_extent(block, 0);
         assert_eq!(
-            &block[extent.start..extent.end],
+            &block[extent.range()],
             "party \"P\" { contact \"x\" <a}#{b@example.com> }"
         );
     }
@@ -180,8 +177,8 @@ mod tests {
         let text = "# c\nservice a {\n  x \"}\"\n}\nnext";
         let start = next_code_line(text, 0).unwrap_or_default();
         let extent = statement_extent(text, start);
-        assert_eq!(&text[extent.start..extent.end], "service a {\n  x \"}\"\n}");
+        assert_eq!(&text[extent.range()], "service a {\n  x \"}\"\n}");
         let line = statement_extent(text, text.len() - 4);
-        assert_eq!(&text[line.start..line.end], "next");
+        assert_eq!(&text[line.range()], "next");
     }
 }

@@ -210,7 +210,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
         span,
         format!("expected {wanted}, found {found}"),
     )
-    .label(if span.start >= text.len() {
+    .label(if span.start() >= text.len() {
         "the file ends here".to_string()
     } else {
         format!("unexpected {found}")
