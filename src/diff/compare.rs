@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -774,7 +775,7 @@ fn service_changes(changes: &mut Changes, id: &str, before: &Service, after: &Se
             &location,
         );
         // Only what the site sets itself: a change to the service's objective is reported once.
-        let own = |s: &crate::ir::Site, other: &crate::ir::Site| -> Vec<Objective> {
+        let own = |s: &crate::ir::Site, other: &crate::ir::Site| -> Vec<Arc<Objective>> {
             s.objectives
                 .iter()
                 .filter(|o| s.overridden.contains(&o.id) || other.overridden.contains(&o.id))
@@ -790,8 +791,8 @@ fn service_changes(changes: &mut Changes, id: &str, before: &Service, after: &Se
 fn objectives(
     changes: &mut Changes,
     subject: &str,
-    before: &[Objective],
-    after: &[Objective],
+    before: &[Arc<Objective>],
+    after: &[Arc<Objective>],
     location: &dyn Fn(&str) -> Option<String>,
 ) {
     let matched = matched(before, after, |o| o.id.clone());
@@ -1324,7 +1325,7 @@ fn pricing(changes: &mut Changes, id: &str, before: &Agreement, after: &Agreemen
             let Some(old_service) = old.services.iter().find(|s| s.service == service.service) else {
                 continue;
             };
-            let own = |s: &crate::ir::TierService, other: &crate::ir::TierService| -> Vec<Objective> {
+            let own = |s: &crate::ir::TierService, other: &crate::ir::TierService| -> Vec<Arc<Objective>> {
                 s.objectives
                     .iter()
                     .filter(|o| s.overridden.contains(&o.id) || other.overridden.contains(&o.id))

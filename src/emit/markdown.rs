@@ -622,6 +622,7 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
         .objectives
         .iter()
         .filter(|o| matches!(o.commitment, Commitment::Outcome { .. }))
+        .map(|o| &**o)
         .collect();
     if !outcomes.is_empty() {
         doc.out.push_str("### What the customer gets\n\n");
@@ -657,6 +658,7 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
                     | Commitment::Throughput { .. }
             )
         })
+        .map(|o| &**o)
         .collect();
     if !levels.is_empty() {
         doc.out.push_str("### Service levels\n\n");

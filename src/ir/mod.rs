@@ -6,6 +6,8 @@ mod decimal;
 mod locations;
 pub mod words;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -309,7 +311,7 @@ pub struct Service {
     pub depends_on: Vec<ServiceRef>,
     /// For a service of an OLA or UC: the customer-facing service it underpins.
     pub supports: Option<ServiceRef>,
-    pub objectives: Vec<Objective>,
+    pub objectives: Vec<Arc<Objective>>,
     pub sites: Vec<Site>,
     #[serde(flatten)]
     pub origin: Origin,
@@ -329,8 +331,9 @@ pub struct Site {
     pub kind: SiteKind,
     pub title: Option<String>,
     pub locations: Vec<String>,
-    /// Every objective of the service as it applies at this site.
-    pub objectives: Vec<Objective>,
+    /// Every objective of the service as it applies at this site: shared with the service
+    /// where the site does not change it, so a site costs only what it overrides.
+    pub objectives: Vec<Arc<Objective>>,
     /// The ids of the objectives this site changes.
     pub overridden: Vec<String>,
 }
@@ -516,8 +519,8 @@ pub struct Money {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TierService {
     pub service: String,
-    /// Every objective of the service as it applies in this tier.
-    pub objectives: Vec<Objective>,
+    /// Every objective of the service as it applies in this tier (shared as a site's are).
+    pub objectives: Vec<Arc<Objective>>,
     pub overridden: Vec<String>,
 }
 

@@ -372,11 +372,12 @@ pub fn evaluate(
         let sites = std::iter::once(None).chain(service.sites.iter().map(Some));
         for site in sites {
             let list: Vec<&Objective> = match site {
-                None => service.objectives.iter().collect(),
+                None => service.objectives.iter().map(|o| &**o).collect(),
                 Some(site) => site
                     .objectives
                     .iter()
                     .filter(|o| site.overridden.contains(&o.id))
+                    .map(|o| &**o)
                     .collect(),
             };
             for objective in list {

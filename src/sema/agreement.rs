@@ -587,7 +587,7 @@ fn lower_tiers(
                     .objectives
                     .iter()
                     .filter(|o| tier_service.overridden.contains(&o.id))
-                    .cloned()
+                    .map(|o| ir::Objective::clone(o))
                     .collect();
                 tier_service.objectives = apply_overrides(&service.objectives, &overrides);
             }

@@ -1,6 +1,8 @@
 //! Services and their objectives: kinds and units, windows and calendars, indicators, early
 //! warnings, and the overrides of sites, pricing tiers and extending agreements.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
@@ -50,8 +52,7 @@ impl Ctx<'_> {
             .map(|b| {
                 b.objectives
                     .iter()
-                    .cloned()
-                    .map(|o| inherit(o, parent_id))
+                    .map(|o| inherit(Objective::clone(o), parent_id))
                     .collect()
             })
             .unwrap_or_default();
@@ -104,6 +105,12 @@ impl Ctx<'_> {
                 self.report(diagnostic);
             }
         }
+        // From here on the objectives are shared: a site or tier that does not change one
+        // holds the service's own.
+        // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
+        let mut shared = Vec::with_capacity(objectives.len());
+        shared.extend(objectives.into_iter().map(Arc::new));
+        let objectives: Vec<Arc<Objective>> = shared;
         self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
 
         // Sites: the base's, recomputed over this service's objectives, then this service's own.
@@ -115,7 +122,7 @@ impl Ctx<'_> {
                     .objectives
                     .iter()
                     .filter(|o| site.overridden.contains(&o.id))
-                    .cloned()
+                    .map(|o| Objective::clone(o))
                     .collect();
                 site.objectives = apply_overrides(&objectives, &overrides);
                 sites.push(site);
@@ -290,7 +297,7 @@ impl Ctx<'_> {
         &mut self,
         site: &ast::Site,
         service_id: &str,
-        objectives: &[Objective],
+        objectives: &[Arc<Objective>],
         service_spans: &OwnSpans,
         scope: &Scope<'_>,
         service_warning: Option<(Dec, Span)>,
@@ -305,8 +312,12 @@ impl Ctx<'_> {
         );
         let mut effective = apply_overrides(objectives, &overrides);
         if let Some((spent, _)) = service_warning {
-            for objective in effective.iter_mut().filter(|o| has_budget(o)) {
-                objective.warn_at_budget_spent_percent.get_or_insert(spent);
+            // Only an override can lack the warning (the service's objectives have it), so a
+            // shared objective is never copied here.
+            for objective in effective.iter_mut() {
+                if has_budget(objective) && objective.warn_at_budget_spent_percent.is_none() {
+                    Arc::make_mut(objective).warn_at_budget_spent_percent = Some(spent);
+                }
             }
         }
         self.check_response_resolution(&effective, &site_spans, service_spans);
@@ -328,7 +339,7 @@ impl Ctx<'_> {
     pub(super) fn overrides(
         &mut self,
         written: &[ast::Objective],
-        objectives: &[Objective],
+        objectives: &[Arc<Objective>],
         service_id: &str,
         owner_kind: &str,
         owner_id: &str,
@@ -886,7 +897,7 @@ impl Ctx<'_> {
 
     /// Reports a priority whose response target is longer than its resolution target (both in
     /// seconds). Only pairs with at least one objective declared here are reported here.
-    fn check_response_resolution(&mut self, objectives: &[Objective], own: &OwnSpans, outer: &OwnSpans) {
+    fn check_response_resolution(&mut self, objectives: &[Arc<Objective>], own: &OwnSpans, outer: &OwnSpans) {
         for response in objectives {
             let Commitment::Response { priority, within, .. } = &response.commitment else {
                 continue;
@@ -937,10 +948,15 @@ impl Ctx<'_> {
 }
 
 /// Effective objectives of a site or tier: the service's, with overrides replacing by id.
-pub(super) fn apply_overrides(objectives: &[Objective], overrides: &[Objective]) -> Vec<Objective> {
+/// The objectives as they apply where `overrides` change some of them: the unchanged ones are
+/// shared, not copied.
+pub(super) fn apply_overrides(objectives: &[Arc<Objective>], overrides: &[Objective]) -> Vec<Arc<Objective>> {
     objectives
         .iter()
-        .map(|o| overrides.iter().find(|x| x.id == o.id).unwrap_or(o).clone())
+        .map(|o| match overrides.iter().find(|x| x.id == o.id) {
+            Some(changed) => Arc::new(changed.clone()),
+            None => Arc::clone(o),
+        })
         .collect()
 }
 
@@ -1037,6 +1053,67 @@ mod tests {
         assert!(quotes_balanced("a='1',b=~\"x|y\""));
         assert!(!quotes_balanced("a='1"));
         assert!(!quotes_balanced("a='1'}{b='2'"));
+    }
+
+    /// A site or tier holds the service's own objective where it does not change it, and its
+    /// own copy where it does (also when the service inherits from another agreement).
+    #[test]
+    fn sites_and_tiers_share_the_objectives_they_do_not_change() {
+        let spec = r#"
+agreement base "Base" {
+  kind customer
+  version 1.0.0
+  status draft
+  provider "P"
+  customer "C"
+  term 2026-01-01 open-ended
+  priority P1 "Critical"
+  service api {
+    availability 99.9% per calendar month
+    response P1 within 4h
+    site rural "Rural" { response P1 within 8h }
+  }
+  tier gold "Gold" {
+    price 1200 EUR per month
+    service api { availability 99.95% per calendar month }
+  }
+}
+agreement child "Child" {
+  extends base
+  version 1.0.0
+  status draft
+  provider "P"
+  customer "C"
+  term 2026-01-01 open-ended
+  service api { response P1 within 2h }
+}"#;
+        let checked = crate::check_source(std::path::Path::new("shared.sla"), spec);
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let agreements: Vec<&ir::Agreement> = checked.agreements().collect();
+        assert_eq!(agreements.len(), 2);
+        // Whether two lists hold the same allocation for `id` (None when either lacks it).
+        fn shared(a: &[Arc<Objective>], b: &[Arc<Objective>], id: &str) -> Option<bool> {
+            let a = a.iter().find(|o| o.id == id)?;
+            let b = b.iter().find(|o| o.id == id)?;
+            Some(Arc::ptr_eq(a, b))
+        }
+        for agreement in agreements {
+            let service = &agreement.services[0];
+            let own = &service.objectives;
+            let site = &service.sites[0].objectives;
+            let tier = &agreement.pricing_tiers[0].services[0].objectives;
+            let name = &agreement.id;
+            assert_eq!(shared(own, site, "availability"), Some(true), "{name}");
+            assert_eq!(shared(own, site, "response.P1"), Some(false), "{name}");
+            assert_eq!(shared(own, tier, "response.P1"), Some(true), "{name}");
+            assert_eq!(shared(own, tier, "availability"), Some(false), "{name}");
+            let commitment = |list: &[Arc<Objective>]| {
+                list.iter()
+                    .find(|o| o.id == "response.P1")
+                    .map(|o| o.commitment.clone())
+            };
+            assert_ne!(commitment(own), commitment(site), "{name}");
+        }
     }
 
     #[test]

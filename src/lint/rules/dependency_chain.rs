@@ -19,7 +19,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn availability(service: &crate::ir::Service) -> Option<(Dec, &crate::ir::Objective)> {
     service.objectives.iter().find_map(|o| match o.commitment {
-        Commitment::Availability { target_percent } => Some((target_percent, o)),
+        Commitment::Availability { target_percent } => Some((target_percent, &**o)),
         _ => None,
     })
 }
