@@ -40,6 +40,8 @@ pub struct Checked {
     programs: BTreeMap<FileId, ir::Program>,
     /// Where each item of the IR was written.
     pub locations: ir::Locations,
+    /// The files each `.sla` file imports.
+    imports: BTreeMap<FileId, Vec<FileId>>,
 }
 
 impl Checked {
@@ -60,6 +62,42 @@ impl Checked {
     /// The number of `.sla` files checked (imports included, configuration files not).
     pub fn files_checked(&self) -> usize {
         self.programs.len()
+    }
+
+    /// The `.sla` files checked, in order (imports included, configuration files not).
+    pub fn spec_files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.programs.keys().copied()
+    }
+
+    /// The files `file` imports directly.
+    pub fn imports_of(&self, file: FileId) -> &[FileId] {
+        self.imports.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `.sla` files that have an error themselves or import (directly or not) a file that
+    /// has one: their IR, or that of an agreement they refer to, may be incomplete.
+    pub fn files_reaching_errors(&self) -> std::collections::BTreeSet<FileId> {
+        let mut importers: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
+        for (&file, imported) in &self.imports {
+            for &target in imported {
+                importers.entry(target).or_default().push(file);
+            }
+        }
+        let mut reached: std::collections::BTreeSet<FileId> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.primary.file)
+            .collect();
+        let mut queue: Vec<FileId> = reached.iter().copied().collect();
+        while let Some(file) = queue.pop() {
+            for &importer in importers.get(&file).map_or(&[][..], Vec::as_slice) {
+                if reached.insert(importer) {
+                    queue.push(importer);
+                }
+            }
+        }
+        reached
     }
 }
 
@@ -105,6 +143,11 @@ pub fn check_source(path: &Path, text: &str) -> Checked {
 pub fn analyze(mut workspace: Workspace) -> Checked {
     // Analysis frees each agreement's syntax tree as soon as it is lowered.
     let analysis = sema::analyze(&mut workspace.files);
+    let imports = workspace
+        .files
+        .iter_mut()
+        .map(|f| (f.id, std::mem::take(&mut f.imports)))
+        .collect();
     let mut diagnostics = workspace.diagnostics;
     diagnostics.extend(analysis.diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -115,14 +158,17 @@ pub fn analyze(mut workspace: Workspace) -> Checked {
         diagnostics,
         programs: analysis.programs,
         locations: analysis.locations,
+        imports,
     }
 }
 
 /// Runs the lints over a checked run, adding their findings to `checked.diagnostics`.
 ///
 /// Each file's nearest `slac.toml` decides which lints run and how severe they are; inline
-/// `# slac: allow(...)` comments suppress findings. The rules run only when no file has errors
-/// (their input would be incomplete); configuration and suppression comments are checked
+/// `# slac: allow(...)` comments suppress findings. The rules skip the agreements of a file
+/// that has errors or imports (directly or not) a file that has: their IR, or that of what they
+/// refer to, would be incomplete. A file's rules so depend only on the files it imports, never
+/// on unrelated files of the same run. Configuration and suppression comments are checked
 /// either way. `today` is the date reviews and expiry are judged against.
 pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
     let spec_files: Vec<FileId> = checked.programs.keys().copied().collect();
@@ -178,7 +224,8 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
         findings.append(&mut problems);
     }
 
-    if !checked.has_errors() {
+    let blocked = checked.files_reaching_errors();
+    if spec_files.iter().any(|file| !blocked.contains(file)) {
         // What each file's configuration makes of a finding: its severity, or off.
         let configure = |mut finding: Diagnostic, checked: &Checked| -> Option<Diagnostic> {
             let configured = config_of
@@ -194,14 +241,23 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
                 finding
             })
         };
-        let input = lint::LintInput::new(checked.agreements().collect(), &checked.locations, today);
+        let sound: Vec<&ir::Agreement> = checked
+            .programs
+            .iter()
+            .filter(|(file, _)| !blocked.contains(file))
+            .flat_map(|(_, program)| &program.agreements)
+            .collect();
+        let input = lint::LintInput::new(sound, &checked.locations, today);
         let lints: Vec<Diagnostic> = lint::run(&input)
             .into_iter()
             .filter_map(|f| configure(f, checked))
             .collect();
         findings.extend(lint::suppress::apply(&mut suppressions, lints));
-        let unused = lint::suppress::unused(&suppressions);
-        findings.extend(unused.into_iter().filter_map(|f| configure(f, checked)));
+        // A suppression in a file the rules skipped has had no chance to be used.
+        let unused = lint::suppress::unused(&suppressions)
+            .into_iter()
+            .filter(|f| !blocked.contains(&f.primary.file));
+        findings.extend(unused.filter_map(|f| configure(f, checked)));
     }
     checked.diagnostics.append(&mut findings);
     diagnostics::sort(&mut checked.diagnostics);

@@ -85,6 +85,39 @@ fn lints_do_not_run_on_files_with_errors() {
     assert!(checked.diagnostics.iter().all(|d| !d.code.is_lint()));
 }
 
+/// An error stops the rules only for its own file and the files that import it: an unrelated
+/// file of the same run is still linted.
+#[test]
+fn lints_skip_only_files_that_reach_an_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let warned = fs::read_to_string("tests/fixtures/lint/W312_bad.sla").unwrap();
+    let broken = fs::read_to_string("tests/fixtures/diagnostics/E201_undefined_calendar.sla").unwrap();
+    fs::write(folder.path().join("broken.sla"), &broken).unwrap();
+    // Imports the broken file: its own findings would rest on incomplete input.
+    fs::write(
+        folder.path().join("importer.sla"),
+        format!(
+            "import \"broken.sla\"\n{}",
+            warned.replace("agreement demo", "agreement importer")
+        ),
+    )
+    .unwrap();
+    fs::write(
+        folder.path().join("unrelated.sla"),
+        warned.replace("agreement demo", "agreement unrelated"),
+    )
+    .unwrap();
+    let checked = lint(&[folder.path().to_path_buf()]);
+    assert!(checked.has_errors());
+    let linted: BTreeSet<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.is_lint())
+        .map(|d| checked.sources.name(d.primary.file).rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(linted, BTreeSet::from(["unrelated.sla"]));
+}
+
 fn sarif_schema() -> serde_json::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
     let text = fs::read_to_string(&path)
