@@ -5,6 +5,7 @@
 //! [`ir`] (the validated form) → [`emit`] (output formats). [`workspace`] gathers the files of a
 //! run and their imports; [`cli`] is a thin shell over the functions below.
 
+pub mod batches;
 pub mod business_time;
 pub mod cli;
 pub mod config;

@@ -71,6 +71,23 @@ impl Workspace {
         for path in paths {
             collect(path, &mut files)?;
         }
+        let identified = identify(files);
+        workspace.load_identified(identified)?;
+        Ok(workspace)
+    }
+
+    /// Loads files already expanded and identified (see `identify`), then their imports.
+    pub fn load_roots(roots: Vec<(PathBuf, PathBuf)>, allow_outside: bool) -> Result<Workspace, InputError> {
+        let mut workspace = Workspace {
+            allow_outside,
+            ..Workspace::default()
+        };
+        workspace.load_identified(roots)?;
+        Ok(workspace)
+    }
+
+    fn load_identified(&mut self, files: Vec<(PathBuf, PathBuf)>) -> Result<(), InputError> {
+        let workspace = self;
         // Reading is file-system work for each file, so it runs in parallel; the files are
         // then added in the order given, so ids do not depend on the number of threads.
         let read: Vec<GivenFile> = files.into_par_iter().map(GivenFile::read).collect();
@@ -94,7 +111,7 @@ impl Workspace {
         }
         workspace.parse_pending();
         workspace.resolve_imports();
-        Ok(workspace)
+        Ok(())
     }
 
     /// A workspace of one in-memory file; imports resolve relative to `path`'s directory.
@@ -431,13 +448,25 @@ struct GivenFile {
 }
 
 impl GivenFile {
-    fn read(path: PathBuf) -> GivenFile {
+    fn read((path, identity): (PathBuf, PathBuf)) -> GivenFile {
         GivenFile {
-            identity: identity(&path),
+            identity,
             bytes: SourceMap::read_bytes(&path),
             path,
         }
     }
+}
+
+/// Each path with its identity (its canonical path, which tells whether two names are one
+/// file), found in parallel.
+pub fn identify(paths: Vec<PathBuf>) -> Vec<(PathBuf, PathBuf)> {
+    paths
+        .into_par_iter()
+        .map(|path| {
+            let identity = identity(&path);
+            (path, identity)
+        })
+        .collect()
 }
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.

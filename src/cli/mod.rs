@@ -13,6 +13,7 @@ mod diff;
 mod fmt;
 mod report;
 
+use crate::batches::Totals;
 use crate::diagnostics::{self, Code, ColorMode};
 use crate::{emit, ir, Checked};
 
@@ -264,15 +265,15 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             max_diagnostics,
             allow_outside,
         } => {
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            check(
-                paths,
+            let options = CheckOptions {
                 format,
-                color.into(),
-                today,
-                (deny.is_some(), allow_outside),
+                color: color.into(),
+                today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                deny_warnings: deny.is_some(),
+                allow_outside,
                 max_diagnostics,
-            )
+            };
+            check(paths, &options)
         }
         Command::Rules => {
             print_stdout(&rules_table())?;
@@ -328,36 +329,21 @@ fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), Str
 fn report_at_most(checked: &Checked, format: Format, color: ColorMode, limit: usize) -> Result<(), String> {
     let shown = &checked.diagnostics[..checked.diagnostics.len().min(limit)];
     let hidden = checked.diagnostics.len() - shown.len();
-    let left_out = || {
-        if hidden > 0 {
-            eprintln!(
-                "{hidden} more diagnostic{} not shown; raise --max-diagnostics to see them",
-                if hidden == 1 { " is" } else { "s are" }
-            );
-        }
-    };
     match format {
         Format::Human => {
             diagnostics::render_human(&checked.sources, shown, color)
                 .map_err(|e| format!("cannot write to standard error: {e}"))?;
-            left_out();
+            left_out(hidden);
             let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = checked.diagnostics.len() - errors;
-            let files = checked.files_checked();
-            let noun = if files == 1 { "file" } else { "files" };
-            if checked.diagnostics.is_empty() {
-                eprintln!("checked {files} {noun}: no problems found");
-            } else {
-                eprintln!(
-                    "checked {files} {noun}: {errors} error{}, {warnings} warning{}",
-                    if errors == 1 { "" } else { "s" },
-                    if warnings == 1 { "" } else { "s" }
-                );
-            }
+            summary(&Totals {
+                files: checked.files_checked(),
+                errors,
+                warnings: checked.diagnostics.len() - errors,
+            });
         }
         Format::Short => {
             eprint!("{}", diagnostics::render_short(&checked.sources, shown));
-            left_out();
+            left_out(hidden);
         }
         Format::Sarif => print_stdout(&diagnostics::render_sarif(
             &checked.sources,
@@ -377,6 +363,96 @@ fn report_at_most(checked: &Checked, format: Format, color: ColorMode, limit: us
     Ok(())
 }
 
+/// After human and short output: how many diagnostics `--max-diagnostics` left out.
+fn left_out(hidden: usize) {
+    if hidden > 0 {
+        eprintln!(
+            "{hidden} more diagnostic{} not shown; raise --max-diagnostics to see them",
+            if hidden == 1 { " is" } else { "s are" }
+        );
+    }
+}
+
+/// The last line of human output.
+fn summary(totals: &Totals) {
+    let Totals {
+        files,
+        errors,
+        warnings,
+    } = *totals;
+    let noun = if files == 1 { "file" } else { "files" };
+    if errors + warnings == 0 {
+        eprintln!("checked {files} {noun}: no problems found");
+    } else {
+        eprintln!(
+            "checked {files} {noun}: {errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// `slac check` in the formats written diagnostic by diagnostic (human, short, GitHub): the
+/// files are checked in batches and each file's diagnostics written as soon as they are
+/// known, so memory stays bounded however many files there are.
+fn check_in_batches(paths: &[PathBuf], options: &CheckOptions) -> Result<ExitCode, String> {
+    let CheckOptions {
+        format,
+        color,
+        today,
+        deny_warnings,
+        allow_outside,
+        max_diagnostics,
+    } = *options;
+    let mut shown = 0;
+    let mut hidden = 0;
+    let mut emit =
+        |sources: &crate::source::SourceMap, found: &[diagnostics::Diagnostic]| -> io::Result<()> {
+            if format == Format::Github {
+                return write_stdout(&diagnostics::render_github(sources, found));
+            }
+            let now = &found[..found.len().min(max_diagnostics.saturating_sub(shown))];
+            shown += now.len();
+            hidden += found.len() - now.len();
+            match format {
+                Format::Human => diagnostics::render_human(sources, now, color),
+                _ => io::stderr()
+                    .lock()
+                    .write_all(diagnostics::render_short(sources, now).as_bytes()),
+            }
+        };
+    let totals = crate::batches::check_in_batches(
+        paths,
+        allow_outside,
+        today,
+        crate::batches::BATCH_FILES,
+        &mut emit,
+    )
+    .map_err(|e| e.to_string())?;
+    if format != Format::Github {
+        left_out(hidden);
+    }
+    if format == Format::Human {
+        summary(&totals);
+    }
+    let fails = totals.errors > 0 || (deny_warnings && totals.warnings > 0);
+    Ok(if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Writes to standard output; a closed pipe (`slac check --format github | head`) is not an
+/// error worth reporting.
+fn write_stdout(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
+}
+
 fn exit_for(checked: &Checked, deny_warnings: bool) -> ExitCode {
     let fails = checked.has_errors() || (deny_warnings && !checked.diagnostics.is_empty());
     if fails {
@@ -386,23 +462,31 @@ fn exit_for(checked: &Checked, deny_warnings: bool) -> ExitCode {
     }
 }
 
-fn check(
-    paths: Vec<PathBuf>,
+/// What `slac check` was asked for, besides the paths.
+#[derive(Clone, Copy)]
+struct CheckOptions {
     format: Format,
     color: ColorMode,
     today: NaiveDate,
-    (deny_warnings, allow_outside): (bool, bool),
+    deny_warnings: bool,
+    allow_outside: bool,
     max_diagnostics: usize,
-) -> Result<ExitCode, String> {
+}
+
+fn check(paths: Vec<PathBuf>, options: &CheckOptions) -> Result<ExitCode, String> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
     };
-    let mut checked = crate::check_with(&paths, allow_outside).map_err(|e| e.to_string())?;
-    crate::lint(&mut checked, today);
-    report_at_most(&checked, format, color, max_diagnostics)?;
-    let code = exit_for(&checked, deny_warnings);
+    if matches!(options.format, Format::Human | Format::Short | Format::Github) {
+        return check_in_batches(&paths, options);
+    }
+    // JSON and SARIF are one document with every diagnostic: the run is checked whole.
+    let mut checked = crate::check_with(&paths, options.allow_outside).map_err(|e| e.to_string())?;
+    crate::lint(&mut checked, options.today);
+    report_at_most(&checked, options.format, options.color, options.max_diagnostics)?;
+    let code = exit_for(&checked, options.deny_warnings);
     // The process ends here: freeing every tree and table one by one would only delay the
     // exit (about 0.2 s on a 10,000-file project), so the memory is left to the system.
     std::mem::forget(checked);

@@ -166,6 +166,19 @@ struct Entry {
     ast: Option<ast::Agreement>,
 }
 
+/// `E203` for an agreement id defined a second time (`at`), pointing back at the first.
+pub(crate) fn duplicate_agreement(id: &str, at: (FileId, Span), first: (FileId, Span)) -> Diagnostic {
+    Diagnostic::error(
+        Code::E203,
+        at.0,
+        at.1,
+        format!("an agreement named `{id}` is already defined"),
+    )
+    .label("defined again here")
+    .secondary(first.0, first.1, "first defined here")
+    .help("agreement ids are unique across a project; rename one of them")
+}
+
 /// Analyzes the files of a run. The agreements' syntax trees are taken out of `files` (and
 /// freed as they are lowered); imports and file names stay.
 pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
@@ -178,16 +191,8 @@ pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
         for agreement in std::mem::take(&mut file.ast.agreements) {
             let id = agreement.id.value.as_str();
             if let Some(&first) = by_id.get(id) {
-                let diagnostic = Diagnostic::error(
-                    Code::E203,
-                    file.id,
-                    agreement.id.span,
-                    format!("an agreement named `{id}` is already defined"),
-                )
-                .label("defined again here")
-                .secondary(entries[first].file, entries[first].id.span, "first defined here")
-                .help("agreement ids are unique across a project; rename one of them");
-                diagnostics.push(diagnostic);
+                let first = (entries[first].file, entries[first].id.span);
+                diagnostics.push(duplicate_agreement(id, (file.id, agreement.id.span), first));
                 continue;
             }
             by_id.insert(id.to_string(), entries.len());

@@ -1,0 +1,122 @@
+//! Checking in batches (`slac check`'s way, so memory stays bounded) reports what a whole run
+//! reports, in the same order, however the run is cut.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use slac::batches::{check_in_batches, Totals};
+use slac::diagnostics::render_human_to_string as render;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
+}
+
+/// The rendering (with snippets, so labels in other files count too) and the totals of a
+/// whole run.
+fn whole(paths: &[PathBuf]) -> (String, Totals) {
+    let mut checked = slac::check(paths).unwrap();
+    slac::lint(&mut checked, today());
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    let totals = Totals {
+        files: checked.files_checked(),
+        errors,
+        warnings: checked.diagnostics.len() - errors,
+    };
+    (render(&checked.sources, &checked.diagnostics), totals)
+}
+
+fn batched(paths: &[PathBuf], batch_files: usize) -> (String, Totals) {
+    let mut out = String::new();
+    let totals = check_in_batches(paths, false, today(), batch_files, &mut |sources, diagnostics| {
+        out.push_str(&render(sources, diagnostics));
+        Ok(())
+    })
+    .unwrap();
+    (out, totals)
+}
+
+/// A project with what makes batches differ from a whole run if anything does: files only
+/// imported (with errors, with warnings, shared by several named files, in a cycle), a named
+/// file that an earlier one imports, a missing import, an agreement id defined twice, files
+/// with errors next to files with warnings, and a configuration file with a problem.
+fn project() -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    let warned = std::fs::read_to_string("tests/fixtures/lint/W312_bad.sla").unwrap();
+    let broken = std::fs::read_to_string("tests/fixtures/diagnostics/E201_undefined_calendar.sla").unwrap();
+    let named = |name: &str, text: &str| text.replace("agreement demo", &format!("agreement {name}"));
+    let write = |path: &str, text: String| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("slac.toml", "[lints]\nno-such-lint = \"warn\"\n".to_string());
+    write("lib/warned.sla", named("lib-warned", &warned));
+    write("lib/broken.sla", named("lib-broken", &broken));
+    write(
+        "lib/cycle-a.sla",
+        format!("import \"cycle-b.sla\"\n{}", named("cycle-a", &warned)),
+    );
+    write(
+        "lib/cycle-b.sla",
+        format!("import \"cycle-a.sla\"\n{}", named("cycle-b", &warned)),
+    );
+    let import = |files: &[&str]| -> String { files.iter().map(|f| format!("import \"{f}\"\n")).collect() };
+    write(
+        "specs/a.sla",
+        import(&["../lib/warned.sla", "e.sla"]) + &named("a", &warned),
+    );
+    write("specs/b.sla", named("b", &broken));
+    write(
+        "specs/c.sla",
+        import(&["../lib/broken.sla"]) + &named("c", &warned),
+    );
+    write(
+        "specs/d.sla",
+        import(&["../lib/cycle-a.sla", "../lib/warned.sla"]) + &named("d", &warned),
+    );
+    write("specs/e.sla", named("e", &warned));
+    write("specs/f.sla", import(&["missing.sla"]) + &named("f", &warned));
+    write("specs/g.sla", named("g", &warned));
+    // `a` again: reported here, pointing back at `specs/a.sla`, in whatever batch.
+    write("specs/h.sla", named("a", &warned));
+    folder
+}
+
+#[test]
+fn batches_report_what_a_whole_run_reports() {
+    let project = project();
+    let specs = project.path().join("specs");
+    let runs: [Vec<PathBuf>; 4] = [
+        vec![specs.clone()],
+        // A named file that an earlier one imports, and a file named twice.
+        vec![
+            specs.join("a.sla"),
+            specs.join("e.sla"),
+            specs.join("a.sla"),
+            specs.clone(),
+        ],
+        vec![project.path().to_path_buf()],
+        vec![PathBuf::from("examples")],
+    ];
+    for paths in runs {
+        let expected = whole(&paths);
+        if paths[0] == project.path() {
+            for code in ["E201", "E202", "E203", "E220", "E401", "W312"] {
+                assert!(expected.0.contains(code), "{code}:\n{}", expected.0);
+            }
+        }
+        for batch_files in [1, 2, 3, 64] {
+            let got = batched(&paths, batch_files);
+            assert!(
+                got.0 == expected.0,
+                "{paths:?} in batches of {batch_files}:\n{}\nwhole:\n{}",
+                got.0,
+                expected.0
+            );
+            assert_eq!(got.1, expected.1, "{paths:?} in batches of {batch_files}");
+        }
+    }
+}
