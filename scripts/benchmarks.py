@@ -50,6 +50,11 @@ def memory():
         return json.load(f)
 
 
+def ratio(value):
+    """A ratio with the digits that tell: 0.48, 3.2, 1853."""
+    return f"{value:.2f}" if value < 1 else f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
 def milliseconds(seconds):
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
@@ -150,7 +155,7 @@ print("| --- | --- | --- | --- | --- | --- |")
 for row in memory():
     print(
         f"| {row['name']} | {row['input_bytes'] / 1e6:.1f} MB | {row['largest_file_bytes'] / 1e3:.1f} KB"
-        f" | {row['peak_bytes'] / 2**20:.1f} MiB ({row['peak_bytes'] / row['input_bytes']:.0f} x input)"
+        f" | {row['peak_bytes'] / 2**20:.1f} MiB ({ratio(row['peak_bytes'] / row['input_bytes'])} x input)"
         f" | {row['target_bytes'] / 2**20:.1f} MiB | {row['wall_seconds']:.2f} s |"
     )
 print()
