@@ -32,7 +32,7 @@ use crate::workspace::{self, InputError, Workspace};
 use crate::Checked;
 
 /// How many named files a batch holds (their imports come on top). On the 10,000-file corpus
-/// of BENCHMARKS.md, 32 keeps the peak resident set at about 27 MiB (64: 32 MiB, 16: 24 MiB)
+/// of BENCHMARKS.md, 32 keeps the peak resident set at about 26 MiB (64: 31 MiB, 16: 24 MiB)
 /// at the speed of a whole run; fewer files per batch leave the two cores less to share.
 pub const BATCH_FILES: usize = 32;
 

@@ -120,3 +120,43 @@ fn batches_report_what_a_whole_run_reports() {
         }
     }
 }
+
+/// `slac check` over more files than one batch holds: the limit on diagnostics shown, the count
+/// of those left out, the summary and the exit code are the run's, not a batch's.
+#[test]
+fn the_limit_and_the_summary_span_batches() {
+    let folder = tempfile::tempdir().unwrap();
+    let warned = std::fs::read_to_string("tests/fixtures/lint/W312_bad.sla").unwrap();
+    let files = slac::batches::BATCH_FILES + 8;
+    for index in 0..files {
+        let text = warned.replace("agreement demo", &format!("agreement spec-{index:03}"));
+        std::fs::write(folder.path().join(format!("spec-{index:03}.sla")), text).unwrap();
+    }
+    let shown = slac::batches::BATCH_FILES + 3;
+    let output = assert_cmd::Command::cargo_bin("slac")
+        .unwrap()
+        .args([
+            "check",
+            "--today",
+            "2026-06-15",
+            "--color",
+            "never",
+            "--deny",
+            "warnings",
+        ])
+        .arg(format!("--max-diagnostics={shown}"))
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("warning[W312]").count(), shown, "{stderr}");
+    // The last one shown is the last file of the second batch that still fits.
+    assert!(stderr.contains(&format!("spec-{:03}.sla", shown - 1)), "{stderr}");
+    assert!(!stderr.contains(&format!("spec-{shown:03}.sla")), "{stderr}");
+    assert!(stderr.contains("5 more diagnostics are not shown"), "{stderr}");
+    assert!(
+        stderr.ends_with(&format!("checked {files} files: 0 errors, {files} warnings\n")),
+        "{stderr}"
+    );
+}
