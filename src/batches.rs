@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -88,12 +89,15 @@ pub fn check_in_batches(
             roots.push((path, identity));
         }
     }
+    // Named files keep their own project root in whichever batch imports them.
+    let named_anywhere: Arc<HashSet<PathBuf>> = Arc::new(named.keys().cloned().collect());
     let mut run = Run {
         named,
         ..Run::default()
     };
     for batch in roots.chunks(batch_files.max(1)) {
-        let workspace = Workspace::load_roots(batch.to_vec(), allow_outside).map_err(BatchError::Input)?;
+        let workspace = Workspace::load_roots(batch.to_vec(), allow_outside, Arc::clone(&named_anywhere))
+            .map_err(BatchError::Input)?;
         let mut checked = crate::analyze(workspace);
         let helpers = run.taken_ids(&mut checked);
         crate::lint(&mut checked, today);

@@ -2,9 +2,10 @@
 //! import, each read and parsed once. Import problems (missing files, cycles) are reported here,
 //! before semantic analysis.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -43,6 +44,10 @@ pub struct Workspace {
     project_roots: HashMap<FileId, PathBuf>,
     /// Whether imports may leave the project root (`--allow-outside`).
     allow_outside: bool,
+    /// The identities of every file named in the run, when the run is loaded in parts (the
+    /// batches of `slac check`): a file named in another part keeps its own project root when
+    /// this part imports it, as a named file does.
+    named_in_run: Arc<HashSet<PathBuf>>,
 }
 
 /// The project a file belongs to: the nearest folder above it that holds `slac.toml` or `.git`,
@@ -77,9 +82,15 @@ impl Workspace {
     }
 
     /// Loads files already expanded and identified (see `identify`), then their imports.
-    pub fn load_roots(roots: Vec<(PathBuf, PathBuf)>, allow_outside: bool) -> Result<Workspace, InputError> {
+    /// `named_in_run` are the identities of every file named in the run.
+    pub fn load_roots(
+        roots: Vec<(PathBuf, PathBuf)>,
+        allow_outside: bool,
+        named_in_run: Arc<HashSet<PathBuf>>,
+    ) -> Result<Workspace, InputError> {
         let mut workspace = Workspace {
             allow_outside,
+            named_in_run,
             ..Workspace::default()
         };
         workspace.load_identified(roots)?;
@@ -224,7 +235,12 @@ impl Workspace {
                 match self.read(&target) {
                     Ok(target_id) => {
                         // A file named on the command line keeps its own project root.
-                        if let (Some(project), false) = (&project, roots.contains(&target_id)) {
+                        let named = roots.contains(&target_id)
+                            || self
+                                .sources
+                                .canonical(target_id)
+                                .is_some_and(|identity| self.named_in_run.contains(identity));
+                        if let (Some(project), false) = (&project, named) {
                             self.project_roots
                                 .entry(target_id)
                                 .or_insert_with(|| project.clone());

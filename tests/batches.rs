@@ -66,7 +66,7 @@ fn project() -> tempfile::TempDir {
     let import = |files: &[&str]| -> String { files.iter().map(|f| format!("import \"{f}\"\n")).collect() };
     write(
         "specs/a.sla",
-        import(&["../lib/warned.sla", "e.sla"]) + &named("a", &warned),
+        import(&["../lib/warned.sla", "e.sla", "nested/x.sla"]) + &named("a", &warned),
     );
     write("specs/b.sla", named("b", &broken));
     write(
@@ -82,6 +82,10 @@ fn project() -> tempfile::TempDir {
     write("specs/g.sla", named("g", &warned));
     // `a` again: reported here, pointing back at `specs/a.sla`, in whatever batch.
     write("specs/h.sla", named("a", &warned));
+    // A project inside the project: `x.sla` is named, so its imports must stay in `nested/`
+    // even when `a.sla`, in the outer project and an earlier batch, imports it.
+    write("specs/nested/slac.toml", String::new());
+    write("specs/nested/x.sla", import(&["../e.sla"]) + &named("x", &warned));
     folder
 }
 
@@ -104,7 +108,7 @@ fn batches_report_what_a_whole_run_reports() {
     for paths in runs {
         let expected = whole(&paths);
         if paths[0] == project.path() {
-            for code in ["E201", "E202", "E203", "E220", "E401", "W312"] {
+            for code in ["E201", "E202", "E203", "E220", "E228", "E401", "W312"] {
                 assert!(expected.0.contains(code), "{code}:\n{}", expected.0);
             }
         }
