@@ -89,14 +89,14 @@ pub fn check_in_batches(
             roots.push((path, identity));
         }
     }
-    // Named files keep their own project root in whichever batch imports them.
-    let named_anywhere: Arc<HashSet<PathBuf>> = Arc::new(named.keys().cloned().collect());
+    // Shared with each batch's workspace: named files keep their own project root in
+    // whichever batch imports them.
     let mut run = Run {
-        named,
+        named: Arc::new(named),
         ..Run::default()
     };
     for batch in roots.chunks(batch_files.max(1)) {
-        let workspace = Workspace::load_roots(batch.to_vec(), allow_outside, Arc::clone(&named_anywhere))
+        let workspace = Workspace::load_roots(batch.to_vec(), allow_outside, Arc::clone(&run.named))
             .map_err(BatchError::Input)?;
         let mut checked = crate::analyze(workspace);
         let helpers = run.taken_ids(&mut checked);
@@ -113,7 +113,7 @@ pub fn check_in_batches(
 #[derive(Default)]
 struct Run {
     /// The identities of the files named on the command line, with their place in the run.
-    named: HashMap<PathBuf, usize>,
+    named: Arc<HashMap<PathBuf, usize>>,
     /// The import cycles reported so far, each as the sorted identities of its files.
     cycles: HashSet<Vec<PathBuf>>,
     /// Files only imported, and configuration files, already reported.
@@ -136,11 +136,8 @@ struct Part {
 }
 
 /// The identity of a file of a batch: its canonical path where it was read from disk.
-fn identity_of(sources: &SourceMap, file: FileId) -> PathBuf {
-    sources
-        .canonical(file)
-        .unwrap_or_else(|| sources.path(file))
-        .to_path_buf()
+fn identity_of(sources: &SourceMap, file: FileId) -> &Path {
+    sources.canonical(file).unwrap_or_else(|| sources.path(file))
 }
 
 impl Run {
@@ -161,7 +158,7 @@ impl Run {
         for diagnostic in checked.diagnostics.iter().filter(|d| d.code == Code::E220) {
             let at = diagnostic.primary.file;
             let members = cycle_through(checked, at);
-            let place = |file: &FileId| self.named.get(&identity_of(&checked.sources, *file)).copied();
+            let place = |file: &FileId| self.named.get(identity_of(&checked.sources, *file)).copied();
             let first_named = members.iter().filter_map(place).min();
             let elsewhere = match (place(&at), first_named) {
                 (Some(here), Some(first)) => first < here,
@@ -170,7 +167,7 @@ impl Run {
             };
             let mut key: Vec<PathBuf> = members
                 .iter()
-                .map(|&f| identity_of(&checked.sources, f))
+                .map(|&f| identity_of(&checked.sources, f).to_path_buf())
                 .collect();
             key.sort();
             if elsewhere || !self.cycles.insert(key) {
@@ -191,7 +188,7 @@ impl Run {
         let mut helpers = HashSet::new();
         let mut found = Vec::new();
         for file in checked.spec_files().collect::<Vec<_>>() {
-            let identity = identity_of(&checked.sources, file);
+            let identity = identity_of(&checked.sources, file).to_path_buf();
             if !self.owns(checked, file, &identity) {
                 continue;
             }
@@ -215,8 +212,8 @@ impl Run {
         }
         for (id, at, (first_identity, first_path, first_span)) in found {
             // The first definition's file, read again if this batch does not hold it.
-            let held =
-                (0..checked.sources.len()).find(|&f| identity_of(&checked.sources, f) == first_identity);
+            let held = (0..checked.sources.len())
+                .find(|&f| identity_of(&checked.sources, f) == first_identity.as_path());
             let first = match held {
                 Some(file) => file,
                 None => match checked.sources.load(&first_path) {
@@ -242,18 +239,15 @@ impl Run {
         helpers: &HashSet<FileId>,
         emit: &mut Emit<'_>,
     ) -> io::Result<()> {
-        let mut by_file: HashMap<FileId, &[Diagnostic]> = HashMap::new();
-        let all = &checked.diagnostics;
-        let mut start = 0;
-        while start < all.len() {
-            let file = all[start].primary.file;
-            let end = start + all[start..].iter().take_while(|d| d.primary.file == file).count();
-            by_file.insert(file, &all[start..end]);
-            start = end;
-        }
+        // The diagnostics are sorted by file.
+        let by_file: HashMap<FileId, &[Diagnostic]> = checked
+            .diagnostics
+            .chunk_by(|a, b| a.primary.file == b.primary.file)
+            .map(|group| (group[0].primary.file, group))
+            .collect();
         let specs: HashSet<FileId> = checked.spec_files().collect();
         for file in (0..checked.sources.len()).filter(|f| !helpers.contains(f)) {
-            let identity = identity_of(&checked.sources, file);
+            let identity = identity_of(&checked.sources, file).to_path_buf();
             if !self.owns(checked, file, &identity) {
                 continue;
             }
@@ -262,7 +256,7 @@ impl Run {
                 let imports = checked
                     .imports_of(file)
                     .iter()
-                    .map(|&i| identity_of(&checked.sources, i))
+                    .map(|&i| identity_of(&checked.sources, i).to_path_buf())
                     .collect();
                 self.imports.insert(identity.clone(), imports);
                 self.totals.files += 1;

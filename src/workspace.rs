@@ -2,7 +2,7 @@
 //! import, each read and parsed once. Import problems (missing files, cycles) are reported here,
 //! before semantic analysis.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,10 +44,10 @@ pub struct Workspace {
     project_roots: HashMap<FileId, PathBuf>,
     /// Whether imports may leave the project root (`--allow-outside`).
     allow_outside: bool,
-    /// The identities of every file named in the run, when the run is loaded in parts (the
-    /// batches of `slac check`): a file named in another part keeps its own project root when
-    /// this part imports it, as a named file does.
-    named_in_run: Arc<HashSet<PathBuf>>,
+    /// The identities of every file named in the run (with the caller's numbering), when the
+    /// run is loaded in parts (the batches of `slac check`): a file named in another part keeps
+    /// its own project root when this part imports it, as a named file does.
+    named_in_run: Arc<HashMap<PathBuf, usize>>,
 }
 
 /// The project a file belongs to: the nearest folder above it that holds `slac.toml` or `.git`,
@@ -72,12 +72,7 @@ impl Workspace {
             allow_outside,
             ..Workspace::default()
         };
-        let mut files = Vec::new();
-        for path in paths {
-            collect(path, &mut files)?;
-        }
-        let identified = identify(files);
-        workspace.load_identified(identified)?;
+        workspace.load_identified(identify(sla_files(paths)?))?;
         Ok(workspace)
     }
 
@@ -86,7 +81,7 @@ impl Workspace {
     pub fn load_roots(
         roots: Vec<(PathBuf, PathBuf)>,
         allow_outside: bool,
-        named_in_run: Arc<HashSet<PathBuf>>,
+        named_in_run: Arc<HashMap<PathBuf, usize>>,
     ) -> Result<Workspace, InputError> {
         let mut workspace = Workspace {
             allow_outside,
@@ -239,7 +234,7 @@ impl Workspace {
                             || self
                                 .sources
                                 .canonical(target_id)
-                                .is_some_and(|identity| self.named_in_run.contains(identity));
+                                .is_some_and(|identity| self.named_in_run.contains_key(identity));
                         if let (Some(project), false) = (&project, named) {
                             self.project_roots
                                 .entry(target_id)
