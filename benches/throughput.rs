@@ -179,8 +179,18 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
+/// The thread pool as the `slac` binary builds it (see `src/main.rs`): the benchmark's own
+/// thread is one of rayon's threads, so the in-process figures do not include handing each
+/// parallel step to a pool thread and waking up when it is done.
+fn same_pool_as_the_binary(_: &mut Criterion) {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
+}
+
 criterion_group!(
     benches,
+    same_pool_as_the_binary,
     pipeline,
     single_file_process,
     large_corpus_process,
