@@ -2,7 +2,7 @@
 //! `slac check` on 10,000 files holds 32 of them (with what they import) at a time.
 //!
 //! Each batch is loaded, analyzed and linted as a run of its own, its diagnostics are handed
-//! over file by file, and it is dropped before the next is read. What the files of a batch
+//! over file by file, and it is dropped while the next is read (so at most two are held). What the files of a batch
 //! need from elsewhere they import, and imports are loaded with the batch, so a file's
 //! diagnostics do not depend on how the run is cut (lints skip only the files that reach an
 //! error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
@@ -67,8 +67,9 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {}
 
 /// Receives the diagnostics of one file (non-empty, sorted), with the sources their labels
-/// point into.
-pub type Emit<'a> = dyn FnMut(&SourceMap, &[Diagnostic]) -> io::Result<()> + 'a;
+/// point into. It is called from one thread at a time, in the order of the run, but not
+/// always from the same thread.
+pub type Emit<'a> = dyn FnMut(&SourceMap, &[Diagnostic]) -> io::Result<()> + Send + 'a;
 
 /// Checks and lints `paths` (files and folders, as `crate::check`) in batches of `batch_files`
 /// named files, handing each file's diagnostics to `emit` in the order a whole run sorts them.
@@ -95,16 +96,26 @@ pub fn check_in_batches(
         named: Arc::new(named),
         ..Run::default()
     };
+    // Each batch is reported and freed while the next is read and analyzed, which needs
+    // nothing from `run`: on two threads, neither step waits for the other. On one, they run
+    // in turn, the report first.
+    let mut previous: Option<(Checked, HashSet<FileId>)> = None;
     for batch in roots.chunks(batch_files.max(1)) {
-        let workspace = Workspace::load_roots(batch.to_vec(), allow_outside, Arc::clone(&run.named))
-            .map_err(BatchError::Input)?;
-        let mut checked = crate::analyze(workspace);
+        let named = Arc::clone(&run.named);
+        let (reported, loaded) = rayon::join(
+            || run.settle(previous.take(), emit),
+            || Workspace::load_roots(batch.to_vec(), allow_outside, named).map(crate::analyze),
+        );
+        reported.map_err(BatchError::Output)?;
+        let mut checked = loaded.map_err(BatchError::Input)?;
+        // After the previous batch's report, which records the files it reported.
         let helpers = run.taken_ids(&mut checked);
         crate::lint(&mut checked, today);
         // (After the lints: a cycle reported elsewhere still keeps them off its files here.)
         run.drop_repeated_cycles(&mut checked);
-        run.report(&checked, &helpers, emit).map_err(BatchError::Output)?;
+        previous = Some((checked, helpers));
     }
+    run.settle(previous, emit).map_err(BatchError::Output)?;
     run.finish(&roots, emit).map_err(BatchError::Output)?;
     Ok(run.totals)
 }
@@ -229,6 +240,14 @@ impl Run {
         }
         crate::diagnostics::sort(&mut checked.diagnostics);
         helpers
+    }
+
+    /// Reports a checked batch, if there is one, and frees it.
+    fn settle(&mut self, batch: Option<(Checked, HashSet<FileId>)>, emit: &mut Emit<'_>) -> io::Result<()> {
+        match batch {
+            Some((checked, helpers)) => self.report(&checked, &helpers, emit),
+            None => Ok(()),
+        }
     }
 
     /// Hands over the diagnostics of the batch's named files, and holds back those of files
