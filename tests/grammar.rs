@@ -1,13 +1,79 @@
 //! The grammar's shape, on which the parser's safety rests: pest runs without a stack probe
 //! (pest 2.8, see Cargo.toml), which is sound because no rule refers to itself, directly or
 //! through others, so the parse's depth is bounded by the grammar whatever the input.
+//!
+//! And the tree grammar, `grammar/sla-tree.pest`, which this file generates from
+//! `grammar/sla.pest`: the same rules with the choices and the punctuation silent, so that pest
+//! records no token for them when it parses a file to build its syntax tree.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
-use pest_meta::ast::Expr;
+use pest_meta::ast::{Expr, RuleType};
 use pest_meta::parser::{consume_rules, parse, Rule};
+
+/// The rules that the tree grammar makes silent. The syntax-tree builder reads what they
+/// contain, never the rules themselves: each is a choice between statements or kinds, or
+/// punctuation. They stay rules in `grammar/sla.pest`, whose parser reports syntax errors, so
+/// that an error says "expected a service line" rather than listing every kind of line.
+const SILENT_IN_TREE: &[&str] = &[
+    "agreement_item",
+    "party_item",
+    "calendar_item",
+    "maintenance_item",
+    "service_item",
+    "site_item",
+    "objective",
+    "objective_item",
+    "outcome_item",
+    "window_length",
+    "credit_item",
+    "penalty_item",
+    "tier_item",
+    "lbrace",
+    "rbrace",
+    "comma",
+    "colon",
+];
+
+const TREE_GRAMMAR: &str = "grammar/sla-tree.pest";
+
+/// The text of the tree grammar, made from the grammar's.
+fn tree_grammar(grammar: &str) -> String {
+    let mut out = String::from(
+        "// GENERATED from grammar/sla.pest by `cargo test --test grammar`; do not edit.\n\
+         //\n\
+         // The same grammar with the choices and the punctuation silent (SILENT_IN_TREE in\n\
+         // tests/grammar.rs): slac parses files with it to build their syntax trees, and with\n\
+         // grammar/sla.pest only to explain a syntax error.\n\n",
+    );
+    for line in grammar.lines() {
+        let name = line.split_whitespace().next().unwrap_or("");
+        let rest = line.get(name.len()..).unwrap_or("");
+        match rest.trim_start().strip_prefix("= {") {
+            Some(body) if SILENT_IN_TREE.contains(&name) => {
+                let space = &rest[..rest.len() - rest.trim_start().len()];
+                out.push_str(&format!("{name}{space}= _{{{body}\n"));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Each rule's type and expression, by name.
+fn rules(grammar: &str) -> BTreeMap<String, (RuleType, Expr)> {
+    let pairs = parse(Rule::grammar_rules, grammar).unwrap();
+    consume_rules(pairs)
+        .unwrap()
+        .into_iter()
+        .map(|rule| (rule.name, (rule.ty, rule.expr)))
+        .collect()
+}
 
 /// Each rule with the rules its expression names.
 fn references(grammar: &str) -> BTreeMap<String, Vec<String>> {
@@ -88,4 +154,91 @@ fn the_check_finds_recursion_when_there_is_some() {
         "#,
     );
     assert_eq!(find_cycle(&indirect).unwrap(), ["list", "value", "list"]);
+}
+
+/// The tree grammar is up to date: if not, the test writes it and fails, so that a change to
+/// the grammar cannot reach a build whose trees come from the old one.
+#[test]
+fn the_tree_grammar_is_generated_from_the_grammar() {
+    let grammar = std::fs::read_to_string("grammar/sla.pest").unwrap();
+    let expected = tree_grammar(&grammar);
+    let current = std::fs::read_to_string(TREE_GRAMMAR).unwrap_or_default();
+    if current != expected {
+        std::fs::write(TREE_GRAMMAR, &expected).unwrap();
+        panic!("{TREE_GRAMMAR} was out of date and has been written again: build again and commit it");
+    }
+}
+
+/// The two grammars define the same language: the same rules with the same expressions, and
+/// only the listed rules, each a normal rule in the grammar, are silent in the tree grammar.
+#[test]
+fn the_tree_grammar_differs_only_in_the_silent_rules() {
+    let grammar = rules(&std::fs::read_to_string("grammar/sla.pest").unwrap());
+    let tree = rules(&tree_grammar(
+        &std::fs::read_to_string("grammar/sla.pest").unwrap(),
+    ));
+    assert_eq!(
+        grammar.keys().collect::<Vec<_>>(),
+        tree.keys().collect::<Vec<_>>()
+    );
+    for (name, (ty, expr)) in &grammar {
+        let (tree_ty, tree_expr) = &tree[name];
+        assert_eq!(expr, tree_expr, "{name}");
+        if SILENT_IN_TREE.contains(&name.as_str()) {
+            assert_eq!(
+                *ty,
+                RuleType::Normal,
+                "{name} is not a normal rule in the grammar"
+            );
+            assert_eq!(*tree_ty, RuleType::Silent, "{name}");
+        } else {
+            assert_eq!(ty, tree_ty, "{name}");
+        }
+    }
+}
+
+/// Every `.sla` file under `dir`, recursively.
+fn sla_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sla_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "sla") {
+            found.push(path);
+        }
+    }
+}
+
+/// The two parsers agree on every fixture and example, and on each cut short at many places
+/// (most of which do not parse): the tree parser's success is the error parser's.
+#[test]
+fn both_parsers_accept_and_refuse_the_same_files() {
+    let mut files = Vec::new();
+    sla_files("tests".as_ref(), &mut files);
+    sla_files("examples".as_ref(), &mut files);
+    assert!(files.len() > 50, "{} files", files.len());
+    let (mut accepted, mut refused) = (0, 0);
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let cuts = (0..text.len()).step_by(37).filter(|&i| text.is_char_boundary(i));
+        for end in cuts.chain([text.len()]) {
+            let prefix = &text[..end];
+            assert!(
+                slac::syntax::parsers_agree(prefix),
+                "{} cut at byte {end}",
+                file.display()
+            );
+            if slac::syntax::pest_parse_only(prefix) {
+                accepted += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert!(
+        accepted > 100 && refused > 1000,
+        "{accepted} accepted, {refused} refused"
+    );
 }

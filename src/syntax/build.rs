@@ -1,12 +1,14 @@
 //! Converts pest pairs into the owned AST at once (pairs borrow the input and are not `Send`).
 //!
 //! The grammar guarantees the shape of each pair, so missing children only arise from a
-//! grammar change; they fall back to empty values rather than panicking.
+//! grammar change; they fall back to empty values rather than panicking. The pairs come from
+//! the tree grammar (`grammar/sla-tree.pest`), in which choices such as `service_item` and the
+//! punctuation are silent: a statement's pair sits directly in its block's.
 
 use pest::iterators::Pair;
 
 use super::ast::*;
-use super::Rule;
+use super::tree::Rule;
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::source::FileId;
 
@@ -165,14 +167,7 @@ impl Builder {
                     header_end = span(&p).end();
                     title = self.text(p);
                 }
-                Rule::agreement_item => {
-                    if let Some(inner) = p.into_inner().next() {
-                        if let Some(item) = self.agreement_item(inner) {
-                            items.push(item);
-                        }
-                    }
-                }
-                _ => {}
+                _ => items.extend(self.agreement_item(p)),
             }
         }
         Agreement {
@@ -304,15 +299,8 @@ impl Builder {
             match c.as_rule() {
                 Rule::party_role => party.role = party_role(&c),
                 Rule::string => party.name = self.text(c),
-                Rule::party_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::contact => party.contacts.push(self.contact(item)),
-                            Rule::signatory => party.signatories.push(self.signatory(item)),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::contact => party.contacts.push(self.contact(c)),
+                Rule::signatory => party.signatories.push(self.signatory(c)),
                 _ => {}
             }
         }
@@ -397,17 +385,10 @@ impl Builder {
             match c.as_rule() {
                 Rule::ident => calendar.id = spanned(&c),
                 Rule::string => calendar.title = Some(self.text(c)),
-                Rule::calendar_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::timezone_decl => calendar.timezones.push(timezone(item)),
-                            Rule::always_open => calendar.always_open.push(span(&item)),
-                            Rule::weekly_hours => calendar.hours.push(weekly_hours(item)),
-                            Rule::holiday => calendar.holidays.push(self.holiday(item)),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::timezone_decl => calendar.timezones.push(timezone(c)),
+                Rule::always_open => calendar.always_open.push(span(&c)),
+                Rule::weekly_hours => calendar.hours.push(weekly_hours(c)),
+                Rule::holiday => calendar.holidays.push(self.holiday(c)),
                 _ => {}
             }
         }
@@ -449,21 +430,14 @@ impl Builder {
             match c.as_rule() {
                 Rule::ident => window.id = spanned(&c),
                 Rule::string => window.title = Some(self.text(c)),
-                Rule::maintenance_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::timezone_decl => window.timezones.push(timezone(item)),
-                            Rule::weekly_hours => window.hours.push(weekly_hours(item)),
-                            Rule::notice_decl => window.notices.push(self.quantity_in(item, Rule::duration)),
-                            Rule::applies_decl => window.applies_to.extend(
-                                item.into_inner()
-                                    .filter(|i| i.as_rule() == Rule::ident)
-                                    .map(|i| spanned(&i)),
-                            ),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::timezone_decl => window.timezones.push(timezone(c)),
+                Rule::weekly_hours => window.hours.push(weekly_hours(c)),
+                Rule::notice_decl => window.notices.push(self.quantity_in(c, Rule::duration)),
+                Rule::applies_decl => window.applies_to.extend(
+                    c.into_inner()
+                        .filter(|i| i.as_rule() == Rule::ident)
+                        .map(|i| spanned(&i)),
+                ),
                 _ => {}
             }
         }
@@ -487,24 +461,16 @@ impl Builder {
             match c.as_rule() {
                 Rule::ident => service.id = spanned(&c),
                 Rule::string => service.title = Some(self.text(c)),
-                Rule::service_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::description_decl => service.descriptions.push(self.first_text(item)),
-                            Rule::depends_decl => service.depends_on.extend(
-                                item.into_inner()
-                                    .filter(|r| r.as_rule() == Rule::reference)
-                                    .map(|r| reference(&r)),
-                            ),
-                            Rule::supports_decl => service.supports.push(self.reference_in(item)),
-                            Rule::objective => service.objectives.extend(self.objective(item)),
-                            Rule::site => service.sites.push(self.site(item)),
-                            Rule::warn_decl => service.warnings.push(self.warning(item)),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
+                Rule::description_decl => service.descriptions.push(self.first_text(c)),
+                Rule::depends_decl => service.depends_on.extend(
+                    c.into_inner()
+                        .filter(|r| r.as_rule() == Rule::reference)
+                        .map(|r| reference(&r)),
+                ),
+                Rule::supports_decl => service.supports.push(self.reference_in(c)),
+                Rule::site => service.sites.push(self.site(c)),
+                Rule::warn_decl => service.warnings.push(self.warning(c)),
+                _ => service.objectives.extend(self.objective(c)),
             }
         }
         service
@@ -525,16 +491,8 @@ impl Builder {
                 Rule::site_kind if c.as_str() == "region" => site.kind = SiteKind::Region,
                 Rule::ident => site.id = spanned(&c),
                 Rule::string => site.title = Some(self.text(c)),
-                Rule::site_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::location_decl => site.locations.push(self.first_text(item)),
-                            Rule::objective => site.objectives.extend(self.objective(item)),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
+                Rule::location_decl => site.locations.push(self.first_text(c)),
+                _ => site.objectives.extend(self.objective(c)),
             }
         }
         site
@@ -548,11 +506,23 @@ impl Builder {
         }
     }
 
-    /// An `objective` pair wraps exactly one objective of a given kind.
-    fn objective(&mut self, p: Pair<'_, Rule>) -> Option<Objective> {
-        let inner = p.into_inner().next()?;
-        let s = span(&inner);
+    /// An objective of a given kind (`availability`, `latency`, ...); `None` for any other
+    /// pair, so that a block's pairs can be offered to it after its other statements.
+    fn objective(&mut self, inner: Pair<'_, Rule>) -> Option<Objective> {
         let rule = inner.as_rule();
+        if !matches!(
+            rule,
+            Rule::availability
+                | Rule::latency
+                | Rule::error_rate
+                | Rule::throughput
+                | Rule::response
+                | Rule::resolution
+                | Rule::outcome
+        ) {
+            return None;
+        }
+        let s = span(&inner);
         let mut objective = Objective {
             kind: ObjectiveKind::ErrorRate {
                 max: empty_quantity(s),
@@ -602,26 +572,19 @@ impl Builder {
                 Rule::attainment => attainment = Some(self.quantity_in(c, Rule::target)),
                 Rule::window => objective.window = Some(self.window(c)),
                 Rule::measured_during => objective.during = Some(measured_during(c)),
-                Rule::objective_item | Rule::outcome_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::indicator => objective.indicators.push(self.indicator(item)),
-                            Rule::measured_by => objective.measured_by.push(self.first_text(item)),
-                            Rule::warn_decl => objective.warnings.push(self.warning(item)),
-                            Rule::outcome_target => {
-                                if outcome_target.is_some() {
-                                    extra_targets.push(span(&item));
-                                    continue;
-                                }
-                                for t in item.into_inner() {
-                                    match t.as_rule() {
-                                        Rule::target => outcome_target = Some(self.quantity(t)),
-                                        Rule::window => objective.window = Some(self.window(t)),
-                                        Rule::measured_during => objective.during = Some(measured_during(t)),
-                                        _ => {}
-                                    }
-                                }
-                            }
+                Rule::indicator => objective.indicators.push(self.indicator(c)),
+                Rule::measured_by => objective.measured_by.push(self.first_text(c)),
+                Rule::warn_decl => objective.warnings.push(self.warning(c)),
+                Rule::outcome_target => {
+                    if outcome_target.is_some() {
+                        extra_targets.push(span(&c));
+                        continue;
+                    }
+                    for t in c.into_inner() {
+                        match t.as_rule() {
+                            Rule::target => outcome_target = Some(self.quantity(t)),
+                            Rule::window => objective.window = Some(self.window(t)),
+                            Rule::measured_during => objective.during = Some(measured_during(t)),
                             _ => {}
                         }
                     }
@@ -698,7 +661,7 @@ impl Builder {
 
     fn window(&mut self, p: Pair<'_, Rule>) -> Window {
         let s = span(&p);
-        for c in p.into_inner().flat_map(|c| c.into_inner()) {
+        for c in p.into_inner() {
             match c.as_rule() {
                 Rule::calendar_window => {
                     let text = c.as_str();
@@ -734,16 +697,9 @@ impl Builder {
             match c.as_rule() {
                 Rule::reference => credits.objective = reference(&c),
                 Rule::window => credits.window = Some(self.window(c)),
-                Rule::credit_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::credit_tier => credits.tiers.push(self.credit_tier(item)),
-                            Rule::cap_decl => credits.caps.push(self.amount_in(item)),
-                            Rule::claim_decl => credits.claims.push(self.quantity_in(item, Rule::duration)),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::credit_tier => credits.tiers.push(self.credit_tier(c)),
+                Rule::cap_decl => credits.caps.push(self.amount_in(c)),
+                Rule::claim_decl => credits.claims.push(self.quantity_in(c, Rule::duration)),
                 _ => {}
             }
         }
@@ -829,15 +785,8 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::reference => penalty.objective = reference(&c),
-                Rule::penalty_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::penalty_rate => penalty.rates.push(self.amount_in(item)),
-                            Rule::cap_decl => penalty.caps.push(self.amount_in(item)),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::penalty_rate => penalty.rates.push(self.amount_in(c)),
+                Rule::cap_decl => penalty.caps.push(self.amount_in(c)),
                 _ => {}
             }
         }
@@ -857,51 +806,43 @@ impl Builder {
             match c.as_rule() {
                 Rule::ident => tier.id = spanned(&c),
                 Rule::string => tier.title = Some(self.text(c)),
-                Rule::tier_item => {
-                    for item in c.into_inner() {
-                        match item.as_rule() {
-                            Rule::price_decl => {
-                                let ps = span(&item);
-                                let mut amount = empty_quantity(ps);
-                                let mut period = PricePeriod::Month;
-                                for f in item.into_inner() {
-                                    match f.as_rule() {
-                                        Rule::money_or_percent => amount = self.quantity(f),
-                                        Rule::price_period => {
-                                            period = match f.as_str() {
-                                                "quarter" => PricePeriod::Quarter,
-                                                "year" => PricePeriod::Year,
-                                                _ => PricePeriod::Month,
-                                            }
-                                        }
-                                        _ => {}
-                                    }
+                Rule::price_decl => {
+                    let ps = span(&c);
+                    let mut amount = empty_quantity(ps);
+                    let mut period = PricePeriod::Month;
+                    for f in c.into_inner() {
+                        match f.as_rule() {
+                            Rule::money_or_percent => amount = self.quantity(f),
+                            Rule::price_period => {
+                                period = match f.as_str() {
+                                    "quarter" => PricePeriod::Quarter,
+                                    "year" => PricePeriod::Year,
+                                    _ => PricePeriod::Month,
                                 }
-                                tier.prices.push(Price {
-                                    amount,
-                                    period,
-                                    span: ps,
-                                });
-                            }
-                            Rule::tier_service => {
-                                let ts = span(&item);
-                                let mut service = TierService {
-                                    service: empty_at(ts),
-                                    objectives: Vec::new(),
-                                    span: ts,
-                                };
-                                for f in item.into_inner() {
-                                    match f.as_rule() {
-                                        Rule::ident => service.service = spanned(&f),
-                                        Rule::objective => service.objectives.extend(self.objective(f)),
-                                        _ => {}
-                                    }
-                                }
-                                tier.services.push(service);
                             }
                             _ => {}
                         }
                     }
+                    tier.prices.push(Price {
+                        amount,
+                        period,
+                        span: ps,
+                    });
+                }
+                Rule::tier_service => {
+                    let ts = span(&c);
+                    let mut service = TierService {
+                        service: empty_at(ts),
+                        objectives: Vec::new(),
+                        span: ts,
+                    };
+                    for f in c.into_inner() {
+                        match f.as_rule() {
+                            Rule::ident => service.service = spanned(&f),
+                            _ => service.objectives.extend(self.objective(f)),
+                        }
+                    }
+                    tier.services.push(service);
                 }
                 _ => {}
             }
@@ -1070,7 +1011,7 @@ mod tests {
     use pest::Parser as _;
 
     use super::*;
-    use crate::syntax::SlaParser;
+    use crate::syntax::tree::TreeParser;
 
     /// Every spelling the grammar accepts as a quantity, parsed as one token and split.
     #[test]
@@ -1097,7 +1038,7 @@ mod tests {
             ("500", "500", Unit::None),
         ];
         for (text, number, unit) in cases {
-            let mut pairs = SlaParser::parse(Rule::duration, text)
+            let mut pairs = TreeParser::parse(Rule::duration, text)
                 .unwrap_or_else(|e| unreachable!("{text} does not parse: {e}"));
             let pair = pairs.next().unwrap_or_else(|| unreachable!("no pair for {text}"));
             assert_eq!(pair.as_str(), text, "one token for the whole quantity");

@@ -175,12 +175,17 @@ fn join_alternatives(items: &[String]) -> String {
     }
 }
 
-/// Converts a pest error into an `E100` diagnostic that names what was expected and found.
-pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diagnostic {
-    let offset = match error.location {
+/// Where pest's parse stopped.
+fn offset_of<R: pest::RuleType>(error: &Error<R>) -> usize {
+    match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((start, _)) => start,
-    };
+    }
+}
+
+/// Converts a pest error into an `E100` diagnostic that names what was expected and found.
+pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diagnostic {
+    let offset = offset_of(&error);
     let mut expected: Vec<String> = Vec::new();
     let mut expects_close = false;
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
@@ -216,6 +221,20 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
         format!("unexpected {found}")
     })
     .help(help)
+}
+
+/// The tree parser failed on a file that the full grammar accepts. The two grammars accept
+/// the same files, so this is a bug in slac, reported rather than hidden.
+pub(super) fn parsers_disagree<R: pest::RuleType>(file: FileId, text: &str, error: &Error<R>) -> Diagnostic {
+    let (found, span) = found_token(text, offset_of(error));
+    Diagnostic::error(
+        Code::E100,
+        file,
+        span,
+        format!("slac's two parsers disagree about {found} here"),
+    )
+    .label("the tree grammar stops here, the full grammar does not")
+    .help("this is a bug in slac: please report it with this file")
 }
 
 #[cfg(test)]

@@ -2,6 +2,14 @@
 //!
 //! Before pest runs, a cheap pass bounds the brace nesting depth, so hostile input cannot
 //! exhaust the stack. A syntax error is reported in the user's words (`expected.rs`).
+//!
+//! Two parsers are derived from the grammar. Files are parsed with the tree parser
+//! (`grammar/sla-tree.pest`), in which the choices between statements and the punctuation
+//! are silent: pest records a quarter fewer tokens, which the builder would only step
+//! through. Only when that parse fails is the file parsed again with the full grammar
+//! (`grammar/sla.pest`), whose choices are rules, so that pest's error names "a service line"
+//! rather than each kind of line. `tests/grammar.rs` generates the tree grammar from the full
+//! one and checks that they differ only in what is silent, so they accept the same files.
 
 pub mod ast;
 mod build;
@@ -17,9 +25,17 @@ use crate::source::FileId;
 
 pub use expected::describe_rule;
 
+/// The parser that explains syntax errors.
 #[derive(Parser)]
 #[grammar = "../grammar/sla.pest"]
 pub(crate) struct SlaParser;
+
+/// The parser whose pairs the syntax tree is built from.
+mod tree {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/sla-tree.pest"]
+    pub(crate) struct TreeParser;
+}
 
 /// Deeper brace nesting than this is refused before parsing (`E103`).
 pub const MAX_NESTING: usize = 64;
@@ -37,7 +53,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if let Some(diagnostic) = check_nesting(file, text).or_else(|| check_lines(file, text)) {
         return (ast::File::default(), vec![diagnostic]);
     }
-    match SlaParser::parse(Rule::file, text) {
+    match tree::TreeParser::parse(tree::Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(root) => {
                 let (ast, mut diagnostics) = build::file(file, root);
@@ -49,18 +65,30 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
             }
             None => (ast::File::default(), Vec::new()),
         },
-        Err(error) => (
-            ast::File::default(),
-            vec![expected::syntax_error(file, text, error)],
-        ),
+        Err(tree_error) => {
+            let diagnostic = match SlaParser::parse(Rule::file, text) {
+                Err(error) => expected::syntax_error(file, text, error),
+                // The grammars accept the same files (tests/grammar.rs), so this is a bug.
+                Ok(_) => expected::parsers_disagree(file, text, &tree_error),
+            };
+            (ast::File::default(), vec![diagnostic])
+        }
     }
 }
 
-/// Runs pest's parse alone, without the limits or the AST conversion; true when `text`
-/// parses. The benchmarks compare the whole pipeline against it.
+/// Whether the tree parser and the error parser agree that `text` parses, or that it does
+/// not. The fuzz target `check` asserts it on every input.
+#[doc(hidden)]
+pub fn parsers_agree(text: &str) -> bool {
+    tree::TreeParser::parse(tree::Rule::file, text).is_ok() == SlaParser::parse(Rule::file, text).is_ok()
+}
+
+/// Runs pest's parse alone (the tree parser's, as `parse` does), without the limits or the
+/// AST conversion; true when `text` parses. The benchmarks compare the whole pipeline
+/// against it.
 #[doc(hidden)]
 pub fn pest_parse_only(text: &str) -> bool {
-    SlaParser::parse(Rule::file, text).is_ok()
+    tree::TreeParser::parse(tree::Rule::file, text).is_ok()
 }
 
 /// Finds the first line longer than `MAX_LINE_BYTES`.

@@ -4,7 +4,7 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
-use super::{build, check_nesting, expected, Rule, SlaParser};
+use super::{expected, Rule, SlaParser};
 use crate::diagnostics::{Diagnostic, Severity, Span};
 use crate::source::FileId;
 
@@ -33,9 +33,12 @@ pub struct Token {
 /// The tokens of `text`, or the errors that keep it from being parsed (the same ones `parse`
 /// reports).
 pub fn tokens(file: FileId, text: &str) -> Result<Vec<Token>, Vec<Diagnostic>> {
-    if let Some(diagnostic) = check_nesting(file, text) {
-        return Err(vec![diagnostic]);
+    let (_, diagnostics) = super::parse(file, text);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diagnostics);
     }
+    // The full grammar's pairs: braces, commas and the start of each statement are tokens
+    // there, silent in the tree grammar that `parse` uses.
     let root = match SlaParser::parse(Rule::file, text) {
         Ok(mut pairs) => pairs.next(),
         Err(error) => return Err(vec![expected::syntax_error(file, text, error)]),
@@ -43,10 +46,6 @@ pub fn tokens(file: FileId, text: &str) -> Result<Vec<Token>, Vec<Diagnostic>> {
     let Some(root) = root else {
         return Ok(Vec::new());
     };
-    let (_, diagnostics) = build::file(file, root.clone());
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(diagnostics);
-    }
     let mut found = Vec::new();
     collect(root, false, &mut found);
     Ok(found)
