@@ -2,10 +2,10 @@
 //! `slac check` on 10,000 files holds 32 of them (with what they import) at a time.
 //!
 //! Each batch is loaded, analyzed and linted as a run of its own, its diagnostics are handed
-//! over file by file, and it is dropped while the next is read (so at most two are held). What the files of a batch
-//! need from elsewhere they import, and imports are loaded with the batch, so a file's
-//! diagnostics do not depend on how the run is cut (lints skip only the files that reach an
-//! error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
+//! over file by file, and it is dropped, all while the next is read and analyzed (so at most
+//! two are held). What the files of a batch need from elsewhere they import, and imports are
+//! loaded with the batch, so a file's diagnostics do not depend on how the run is cut (lints
+//! skip only the files that reach an error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
 //! compare: which agreement ids are taken (`E203`), which imported and configuration files
 //! were already reported, and the import graph, so that output comes in the order of a whole
 //! run: the files named, in order, then the files only imported, in the order they are first
@@ -96,26 +96,23 @@ pub fn check_in_batches(
         named: Arc::new(named),
         ..Run::default()
     };
-    // Each batch is reported and freed while the next is read and analyzed, which needs
-    // nothing from `run`: on two threads, neither step waits for the other. On one, they run
-    // in turn, the report first.
+    // Each batch is linted, reported and freed while the next is read and analyzed, which
+    // needs nothing from `run`: on two threads, the parallel work of each fills the other's
+    // gaps. On one, they run in turn, the earlier batch first.
     let mut previous: Option<(Checked, HashSet<FileId>)> = None;
     for batch in roots.chunks(batch_files.max(1)) {
         let named = Arc::clone(&run.named);
-        let (reported, loaded) = rayon::join(
-            || run.settle(previous.take(), emit),
+        let (settled, loaded) = rayon::join(
+            || run.settle(previous.take(), today, emit),
             || Workspace::load_roots(batch.to_vec(), allow_outside, named).map(crate::analyze),
         );
-        reported.map_err(BatchError::Output)?;
+        settled.map_err(BatchError::Output)?;
         let mut checked = loaded.map_err(BatchError::Input)?;
         // After the previous batch's report, which records the files it reported.
         let helpers = run.taken_ids(&mut checked);
-        crate::lint(&mut checked, today);
-        // (After the lints: a cycle reported elsewhere still keeps them off its files here.)
-        run.drop_repeated_cycles(&mut checked);
         previous = Some((checked, helpers));
     }
-    run.settle(previous, emit).map_err(BatchError::Output)?;
+    run.settle(previous, today, emit).map_err(BatchError::Output)?;
     run.finish(&roots, emit).map_err(BatchError::Output)?;
     Ok(run.totals)
 }
@@ -242,12 +239,20 @@ impl Run {
         helpers
     }
 
-    /// Reports a checked batch, if there is one, and frees it.
-    fn settle(&mut self, batch: Option<(Checked, HashSet<FileId>)>, emit: &mut Emit<'_>) -> io::Result<()> {
-        match batch {
-            Some((checked, helpers)) => self.report(&checked, &helpers, emit),
-            None => Ok(()),
-        }
+    /// Lints and reports a checked batch, if there is one, and frees it.
+    fn settle(
+        &mut self,
+        batch: Option<(Checked, HashSet<FileId>)>,
+        today: NaiveDate,
+        emit: &mut Emit<'_>,
+    ) -> io::Result<()> {
+        let Some((mut checked, helpers)) = batch else {
+            return Ok(());
+        };
+        crate::lint(&mut checked, today);
+        // (After the lints: a cycle reported elsewhere still keeps them off its files here.)
+        self.drop_repeated_cycles(&mut checked);
+        self.report(&checked, &helpers, emit)
     }
 
     /// Hands over the diagnostics of the batch's named files, and holds back those of files
