@@ -33,8 +33,10 @@ use crate::workspace::{self, InputError, Workspace};
 use crate::Checked;
 
 /// How many named files a batch holds (their imports come on top). On the 10,000-file corpus
-/// of BENCHMARKS.md, 32 keeps the peak resident set at about 26 MiB (64: 31 MiB, 16: 24 MiB)
-/// at the speed of a whole run; fewer files per batch leave the two cores less to share.
+/// of BENCHMARKS.md on two threads, 32 keeps the peak resident set at 21.4 to 21.6 MiB (48:
+/// 22.9 to 23.9, 64: 24.9 to 25.7, 128: 34.4 to 44.7) at the speed of the larger batches
+/// (0.64 to 0.68 s for 32, 48 and 64; 0.65 to 0.74 s for 128; three runs each); fewer files
+/// per batch leave the two cores less to share.
 pub const BATCH_FILES: usize = 32;
 
 /// What a run found, in all.
