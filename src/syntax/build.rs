@@ -53,7 +53,11 @@ fn token_end(pair: &Pair<'_, Rule>) -> usize {
     if end < input.len() && !matches!(last, None | Some(b' ' | b'\t' | b'\r' | b'\n' | 0xBF)) {
         return end;
     }
-    // `next_back` reads the last child directly; `last` would walk every child.
+    // `next_back` reads the last child directly; `last` would walk every child. In the tree
+    // grammar a block's `}` is not a token, so the walk must not reach a pair that ends with
+    // a block: none does, as every block ends its statement (the statement's last byte is then
+    // `}`, answered above), except an agreement that ends the file, of which only the start is
+    // used.
     match pair.clone().into_inner().next_back() {
         Some(last) => token_end(&last),
         None => end,
