@@ -64,6 +64,20 @@ fn token_end(pair: &Pair<'_, Rule>) -> usize {
     }
 }
 
+/// The rules of the kinds of objective (`objective` is a silent choice in the tree grammar).
+pub(super) fn is_objective(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::availability
+            | Rule::latency
+            | Rule::error_rate
+            | Rule::throughput
+            | Rule::response
+            | Rule::resolution
+            | Rule::outcome
+    )
+}
+
 fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
     Spanned::new(pair.as_str().to_string(), span(pair))
 }
@@ -514,16 +528,7 @@ impl Builder {
     /// pair, so that a block's pairs can be offered to it after its other statements.
     fn objective(&mut self, inner: Pair<'_, Rule>) -> Option<Objective> {
         let rule = inner.as_rule();
-        if !matches!(
-            rule,
-            Rule::availability
-                | Rule::latency
-                | Rule::error_rate
-                | Rule::throughput
-                | Rule::response
-                | Rule::resolution
-                | Rule::outcome
-        ) {
+        if !is_objective(rule) {
             return None;
         }
         let s = span(&inner);

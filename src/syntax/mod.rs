@@ -17,6 +17,7 @@ pub mod comments;
 mod expected;
 pub mod tokens;
 
+use pest::iterators::Pair;
 use pest::Parser as _;
 use pest_derive::Parser;
 
@@ -50,20 +51,27 @@ pub const MAX_OBJECTIVES: usize = 1_000;
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
 /// other diagnostics (bad escapes) come with a usable AST.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    let (ast, diagnostics, _) = parse_with_root(file, text);
+    (ast, diagnostics)
+}
+
+/// `parse`, also returning the tree parser's root pair when the file parsed and passed the
+/// limits (the formatter reads its tokens from it).
+fn parse_with_root(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>, Option<Pair<'_, tree::Rule>>) {
     if let Some(diagnostic) = check_nesting(file, text).or_else(|| check_lines(file, text)) {
-        return (ast::File::default(), vec![diagnostic]);
+        return (ast::File::default(), vec![diagnostic], None);
     }
     match tree::TreeParser::parse(tree::Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(root) => {
-                let (ast, mut diagnostics) = build::file(file, root);
+                let (ast, mut diagnostics) = build::file(file, root.clone());
                 if let Some(too_many) = check_counts(file, &ast) {
                     diagnostics.push(too_many);
-                    return (ast::File::default(), diagnostics);
+                    return (ast::File::default(), diagnostics, None);
                 }
-                (ast, diagnostics)
+                (ast, diagnostics, Some(root))
             }
-            None => (ast::File::default(), Vec::new()),
+            None => (ast::File::default(), Vec::new(), None),
         },
         Err(tree_error) => {
             let diagnostic = match SlaParser::parse(Rule::file, text) {
@@ -71,7 +79,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 // The grammars accept the same files (tests/grammar.rs), so this is a bug.
                 Ok(_) => expected::parsers_disagree(file, text, &tree_error),
             };
-            (ast::File::default(), vec![diagnostic])
+            (ast::File::default(), vec![diagnostic], None)
         }
     }
 }
