@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 
 /// The allocator the `slac` binary uses (see `src/main.rs`), so that the in-process figures are
 /// what `slac check` does.
@@ -179,21 +179,21 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-/// The thread pool as the `slac` binary builds it (see `src/main.rs`): the benchmark's own
-/// thread is one of rayon's threads, so the in-process figures do not include handing each
-/// parallel step to a pool thread and waking up when it is done.
-fn same_pool_as_the_binary(_: &mut Criterion) {
-    let _ = rayon::ThreadPoolBuilder::new()
-        .use_current_thread()
-        .build_global();
-}
-
 criterion_group!(
     benches,
-    same_pool_as_the_binary,
     pipeline,
     single_file_process,
     large_corpus_process,
     report
 );
-criterion_main!(benches);
+/// `criterion_main!`, with the thread pool built first as the `slac` binary builds it (see
+/// `src/main.rs`): the benchmark's own thread is one of rayon's threads, so the in-process
+/// figures do not include handing each parallel step to a pool thread and waking up when it
+/// is done.
+fn main() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

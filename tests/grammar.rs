@@ -197,25 +197,11 @@ fn the_tree_grammar_differs_only_in_the_silent_rules() {
     }
 }
 
-/// Every `.sla` file under `dir`, recursively.
-fn sla_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sla_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "sla") {
-            found.push(path);
-        }
-    }
-}
-
 /// The two parsers agree on every fixture and example, and on each cut short at many places
 /// (most of which do not parse): the tree parser's success is the error parser's.
 #[test]
 fn both_parsers_accept_and_refuse_the_same_files() {
-    let mut files = Vec::new();
-    sla_files("tests".as_ref(), &mut files);
-    sla_files("examples".as_ref(), &mut files);
+    let files = slac::workspace::sla_files(&["tests".into(), "examples".into()]).unwrap();
     assert!(files.len() > 50, "{} files", files.len());
     let (mut accepted, mut refused) = (0, 0);
     for file in files {

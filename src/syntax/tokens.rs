@@ -240,25 +240,13 @@ mod tests {
         Some(found)
     }
 
-    fn sla_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                sla_files(&path, found);
-            } else if path.extension().is_some_and(|e| e == "sla") {
-                found.push(path);
-            }
-        }
-    }
-
     /// On every example and fixture that parses, the tokens read from the tree parse are
     /// the full grammar's, statement starts and punctuation included.
     #[test]
     fn tokens_are_the_full_grammars() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        sla_files(&root.join("examples"), &mut files);
-        sla_files(&root.join("tests/fixtures"), &mut files);
+        let folders = [root.join("examples"), root.join("tests/fixtures")];
+        let files = crate::workspace::sla_files(&folders).unwrap_or_default();
         let mut compared = 0;
         for path in files {
             let Ok(text) = std::fs::read_to_string(&path) else {
