@@ -44,12 +44,23 @@ fn keep_first<'a, T>(
 
 pub(super) fn lower(
     ctx: &mut Ctx<'_>,
-    agreement: &ast::Agreement,
+    agreement: ast::Agreement,
     source: &str,
     parent: Option<&ir::Agreement>,
 ) -> Lowered {
+    let ast::Agreement {
+        id: written_id,
+        title,
+        header,
+        items,
+    } = agreement;
+    // Services are taken apart from the other items: each one's tree is dropped as soon as it
+    // is lowered, so a large agreement never holds its whole tree and its whole IR at once.
+    let (service_items, items): (Vec<AgreementItem>, Vec<AgreementItem>) = items
+        .into_iter()
+        .partition(|item| matches!(item, AgreementItem::Service(_)));
     let mut singles = Singles::default();
-    for item in &agreement.items {
+    for item in &items {
         let span = item.span();
         match item {
             AgreementItem::Kind(v) => keep_first(ctx, &mut singles.kind, v, span, |f| f.span, "`kind`"),
@@ -97,10 +108,9 @@ pub(super) fn lower(
             _ => {}
         }
     }
-    let header = agreement.header;
-    let id = agreement.id.value.as_str();
+    let id = written_id.value.as_str();
     ctx.agreement = id.to_string();
-    ctx.locate(key::agreement(id), agreement.id.span);
+    ctx.locate(key::agreement(id), written_id.span);
     if let Some(status) = singles.status {
         ctx.locate(key::status(id), status.span);
     }
@@ -310,7 +320,7 @@ pub(super) fn lower(
     let mut priority_spans = HashMap::default();
     let mut windows = Vec::new();
     let mut window_spans = HashMap::default();
-    for item in &agreement.items {
+    for item in &items {
         match item {
             AgreementItem::Clause(c) if unique(ctx, &mut clause_spans, &c.id, "clause") => {
                 clauses.push(ir::Clause {
@@ -403,29 +413,33 @@ pub(super) fn lower(
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
     let mut service_spans: HashMap<String, Span> = HashMap::default();
-    for item in &agreement.items {
-        let AgreementItem::Service(service) = item else {
+    // Each service's `depends on`, checked once every service of the agreement is known.
+    let mut dependencies: Vec<(String, Vec<ast::Reference>)> = Vec::new();
+    for item in service_items {
+        let AgreementItem::Service(mut service) = item else {
             continue;
         };
-        if !unique(ctx, &mut service_spans, &service.id, "service") {
-            continue;
+        if unique(ctx, &mut service_spans, &service.id, "service") {
+            let position = service_index.get(&service.id.value).copied();
+            let base = position.map(|p| services[p].clone());
+            let lowered = ctx.service(&service, base.as_ref(), parent_id, &scope, &mut deferred);
+            if position.is_none() {
+                service_index.insert(lowered.id.clone(), services.len());
+            }
+            place(&mut services, position, lowered, |s| &mut s.origin, parent_id);
         }
-        let position = service_index.get(&service.id.value).copied();
-        let base = position.map(|p| services[p].clone());
-        let lowered = ctx.service(service, base.as_ref(), parent_id, &scope, &mut deferred);
-        if position.is_none() {
-            service_index.insert(lowered.id.clone(), services.len());
+        if !service.depends_on.is_empty() {
+            dependencies.push((
+                std::mem::take(&mut service.id.value),
+                std::mem::take(&mut service.depends_on),
+            ));
         }
-        place(&mut services, position, lowered, |s| &mut s.origin, parent_id);
     }
     // Local dependencies, once every service is known.
-    for item in &agreement.items {
-        let AgreementItem::Service(service) = item else {
-            continue;
-        };
-        for reference in &service.depends_on {
+    for (service, depends_on) in &dependencies {
+        for reference in depends_on {
             if let [local] = reference.parts.as_slice() {
-                if local == &service.id.value {
+                if local == service {
                     let diagnostic = Diagnostic::error(
                         Code::E224,
                         ctx.file,
@@ -481,7 +495,7 @@ pub(super) fn lower(
     let mut credit_spans: HashMap<String, Span> = HashMap::default();
     let mut penalties = Vec::new();
     let mut penalty_spans: HashMap<String, Span> = HashMap::default();
-    for item in &agreement.items {
+    for item in &items {
         match item {
             AgreementItem::Credits(c) => {
                 let key = c.objective.dotted();
@@ -529,11 +543,11 @@ pub(super) fn lower(
         |c| &mut c.origin,
     );
 
-    let pricing_tiers = lower_tiers(ctx, agreement, parent, &services, &scope);
+    let pricing_tiers = lower_tiers(ctx, &items, parent, &services, &scope);
 
     let ir = ir::Agreement {
         id: id.to_string(),
-        title: agreement.title.value.clone(),
+        title: title.value,
         source: source.to_string(),
         kind: kind.unwrap_or(ir::AgreementKind::Customer),
         level: level.unwrap_or(ir::Level::Customer),
@@ -573,7 +587,7 @@ pub(super) fn lower(
 
 fn lower_tiers(
     ctx: &mut Ctx<'_>,
-    agreement: &ast::Agreement,
+    items: &[AgreementItem],
     parent: Option<&ir::Agreement>,
     services: &[ir::Service],
     scope: &Scope<'_>,
@@ -594,7 +608,7 @@ fn lower_tiers(
         }
     }
     let mut spans: HashMap<String, Span> = HashMap::default();
-    for item in &agreement.items {
+    for item in items {
         let AgreementItem::Tier(tier) = item else { continue };
         if !unique(ctx, &mut spans, &tier.id, "pricing tier") {
             continue;

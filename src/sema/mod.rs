@@ -314,7 +314,7 @@ pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
                 let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
                 let mut found = Vec::new();
                 let mut ctx = Ctx::new(file.id, &mut found);
-                let result = agreement::lower(&mut ctx, &agreement, &file.name, parent_ir);
+                let result = agreement::lower(&mut ctx, agreement, &file.name, parent_ir);
                 let found_locations = std::mem::take(&mut ctx.locations);
                 (index, result, found, found_locations)
             })
