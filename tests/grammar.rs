@@ -228,3 +228,56 @@ fn both_parsers_accept_and_refuse_the_same_files() {
         "{accepted} accepted, {refused} refused"
     );
 }
+
+/// A file parsed piece by piece (as files longer than 64 KiB are) gives the syntax tree and
+/// the diagnostics of its whole parse, or is refused as the whole parse refuses it: every
+/// fixture and example, in pieces of many sizes, each also cut short at many places.
+#[test]
+fn a_file_parsed_piece_by_piece_is_the_file_parsed_whole() {
+    let files = slac::workspace::sla_files(&["tests".into(), "examples".into()]).unwrap();
+    let (mut whole, mut prefixes) = (0, 0);
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for piece_bytes in [1, 300, 1 << 20] {
+            assert!(
+                slac::syntax::pieces_agree(&text, piece_bytes),
+                "{} in pieces of {piece_bytes} bytes",
+                file.display()
+            );
+        }
+        whole += 1;
+        let cuts = (0..text.len()).step_by(101).filter(|&i| text.is_char_boundary(i));
+        for end in cuts {
+            assert!(
+                slac::syntax::pieces_agree(&text[..end], 1),
+                "{} cut at byte {end}",
+                file.display()
+            );
+            prefixes += 1;
+        }
+    }
+    assert!(whole > 50 && prefixes > 500, "{whole} files, {prefixes} prefixes");
+}
+
+/// A generated spec of about 280 KB is parsed in pieces by `parse`, and gives what a parse in
+/// pieces of one statement each gives, with every service in place.
+#[test]
+fn a_large_spec_is_parsed_in_pieces() {
+    let text = slac::corpus::spec(3, 300);
+    assert!(text.len() > 3 * 64 * 1024, "{} bytes", text.len());
+    assert!(slac::syntax::pieces_agree(&text, 64 * 1024));
+    let (tree, diagnostics) = slac::syntax::parse(0, &text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let services = tree.agreements[0]
+        .items
+        .iter()
+        .filter(|item| matches!(item, slac::syntax::ast::AgreementItem::Service(_)))
+        .count();
+    assert_eq!(services, 300);
+    assert_eq!(
+        slac::syntax::parse_in_pieces(0, &text, 1),
+        Some((tree, diagnostics))
+    );
+}

@@ -21,19 +21,19 @@ pub type Ident = Spanned<String>;
 /// A quoted text after escapes and line folding.
 pub type Text = Spanned<String>;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct File {
     pub imports: Vec<Import>,
     pub agreements: Vec<Agreement>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Import {
     pub path: Text,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
     pub id: Ident,
     pub title: Text,
@@ -43,7 +43,7 @@ pub struct Agreement {
 }
 
 /// The larger items are boxed, so that a `kind` line does not take the room of a service.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AgreementItem {
     Kind(Ident),
     Level(Ident),
@@ -92,7 +92,7 @@ impl AgreementItem {
 }
 
 /// A dotted name such as `hosting.availability` or `acme-sla.hosting`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub parts: Vec<String>,
     pub span: Span,
@@ -104,7 +104,7 @@ impl Reference {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub state: Ident,
     pub date: Option<Spanned<String>>,
@@ -117,7 +117,7 @@ pub enum PartyRole {
     Customer,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Party {
     pub role: PartyRole,
     pub name: Text,
@@ -126,7 +126,7 @@ pub struct Party {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     pub name: Text,
     pub email: Option<Spanned<String>>,
@@ -134,7 +134,7 @@ pub struct Contact {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signatory {
     pub name: Text,
     pub title: Option<Text>,
@@ -142,7 +142,7 @@ pub struct Signatory {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Term {
     pub effective: Spanned<String>,
     /// `None` for an open-ended term.
@@ -151,7 +151,7 @@ pub struct Term {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Review {
     pub every: Quantity,
     /// `last reviewed DATE`
@@ -159,21 +159,21 @@ pub struct Review {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
     pub id: Ident,
     pub text: Text,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Obligation {
     pub party: PartyRole,
     pub text: Text,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
     pub id: Ident,
     pub title: Option<Text>,
@@ -185,14 +185,14 @@ pub struct Calendar {
 }
 
 /// `mon-fri 08:00-12:00, 13:00-17:00`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WeeklyHours {
     pub days: Vec<DayRange>,
     pub intervals: Vec<Interval>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DayRange {
     /// A single day or a range such as `mon-fri`, as weekday numbers from Monday = 0.
     Days {
@@ -205,14 +205,14 @@ pub enum DayRange {
     Weekends(Span),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Interval {
     pub start: Spanned<String>,
     pub end: Spanned<String>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Holiday {
     pub first: Spanned<String>,
     pub last: Option<Spanned<String>>,
@@ -220,7 +220,7 @@ pub struct Holiday {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Priority {
     pub id: Ident,
     pub name: Text,
@@ -228,7 +228,7 @@ pub struct Priority {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Maintenance {
     pub id: Ident,
     pub title: Option<Text>,
@@ -239,7 +239,7 @@ pub struct Maintenance {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub id: Ident,
     pub title: Option<Text>,
@@ -258,7 +258,7 @@ pub enum SiteKind {
     Region,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     pub kind: SiteKind,
     pub id: Ident,
@@ -268,7 +268,7 @@ pub struct Site {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Objective {
     pub kind: ObjectiveKind,
     pub window: Option<Window>,
@@ -281,7 +281,7 @@ pub struct Objective {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ObjectiveKind {
     Availability {
         target: Quantity,
@@ -326,7 +326,7 @@ pub enum RateUnit {
     Day,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Window {
     CalendarMonth(Span),
     CalendarQuarter(Span),
@@ -343,13 +343,13 @@ impl Window {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MeasuredDuring {
     Calendar(Ident),
     AroundTheClock(Span),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub source: Ident,
     pub fields: Vec<(Ident, Text)>,
@@ -357,13 +357,13 @@ pub struct Indicator {
 }
 
 /// `warn when 75% of error budget spent`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BudgetWarning {
     pub spent: Quantity,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Credits {
     pub objective: Reference,
     pub window: Option<Window>,
@@ -374,7 +374,7 @@ pub struct Credits {
 }
 
 /// `from 98.0% below 99.5%: 5% of monthly fee`: `from` is inclusive, `below` exclusive.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreditTier {
     pub from: Option<Quantity>,
     pub below: Quantity,
@@ -382,7 +382,7 @@ pub struct CreditTier {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Amount {
     pub value: Quantity,
     pub basis: Option<Spanned<FeeBasis>>,
@@ -396,7 +396,7 @@ pub enum FeeBasis {
     Annual,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Penalty {
     pub objective: Reference,
     pub rates: Vec<Amount>,
@@ -404,7 +404,7 @@ pub struct Penalty {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tier {
     pub id: Ident,
     pub title: Option<Text>,
@@ -420,14 +420,14 @@ pub enum PricePeriod {
     Year,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Price {
     pub amount: Quantity,
     pub period: PricePeriod,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TierService {
     pub service: Ident,
     pub objectives: Vec<Objective>,
@@ -435,7 +435,7 @@ pub struct TierService {
 }
 
 /// A number with an optional unit, as written: `99.5%`, `4h`, `2 business days`, `1200 EUR`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     /// The number's text, exactly as written (parsed to a decimal by semantic analysis).
     pub number: Box<str>,

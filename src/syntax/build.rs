@@ -15,18 +15,32 @@ use crate::source::FileId;
 struct Builder {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
+    /// Where the parsed text starts in the file: pairs count from the start of what was parsed,
+    /// spans from the start of the file.
+    offset: usize,
+    /// Whether the parsed text runs to the end of the file.
+    ends_file: bool,
 }
 
+impl Builder {
+    fn new(file: FileId, offset: usize, ends_file: bool) -> Self {
+        Self {
+            file,
+            diagnostics: Vec::new(),
+            offset,
+            ends_file,
+        }
+    }
+}
+
+/// The syntax tree of a whole file, from the root pair of its parse.
 pub(super) fn file(file_id: FileId, root: Pair<'_, Rule>) -> (File, Vec<Diagnostic>) {
-    let mut builder = Builder {
-        file: file_id,
-        diagnostics: Vec::new(),
-    };
+    let mut builder = Builder::new(file_id, 0, true);
     let mut file = File::default();
     for pair in root.into_inner() {
         match pair.as_rule() {
             Rule::import => {
-                let span = span(&pair);
+                let span = builder.span(&pair);
                 let path = builder.first_text(pair);
                 file.imports.push(Import { path, span });
             }
@@ -37,30 +51,130 @@ pub(super) fn file(file_id: FileId, root: Pair<'_, Rule>) -> (File, Vec<Diagnost
     (file, builder.diagnostics)
 }
 
-/// The span of a pair, ending at its last token: pest's implicit whitespace before an
-/// optional part that is absent would otherwise stretch the span over the following lines.
-fn span(pair: &Pair<'_, Rule>) -> Span {
-    Span::new(pair.as_span().start(), token_end(pair))
+/// The items of a piece of an agreement's body, from the root pair of its parse (the rule
+/// `agreement_items`). The piece starts at `offset` in the file and ends before the end of the
+/// file, after a statement's closing brace or before the agreement's.
+pub(super) fn items(
+    file_id: FileId,
+    root: Pair<'_, Rule>,
+    offset: usize,
+) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
+    let mut builder = Builder::new(file_id, offset, false);
+    let items = root
+        .into_inner()
+        .filter_map(|p| builder.agreement_item(p))
+        .collect();
+    (items, builder.diagnostics)
 }
 
-fn token_end(pair: &Pair<'_, Rule>) -> usize {
-    let end = pair.as_span().end();
-    // Implicit whitespace ends in whitespace (a comment is followed by its newline, unless it
-    // ends the file), so a pair whose last byte is none of these ends at its last token: the
-    // common case, answered without walking the children.
-    let input = pair.get_input().as_bytes();
-    let last = end.checked_sub(1).and_then(|i| input.get(i));
-    if end < input.len() && !matches!(last, None | Some(b' ' | b'\t' | b'\r' | b'\n' | 0xBF)) {
-        return end;
+impl Builder {
+    /// The span of a pair, ending at its last token: pest's implicit whitespace before an
+    /// optional part that is absent would otherwise stretch the span over the following lines.
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        Span::new(
+            self.offset + pair.as_span().start(),
+            self.offset + self.token_end(pair),
+        )
     }
-    // `next_back` reads the last child directly; `last` would walk every child. In the tree
-    // grammar a block's `}` is not a token, so the walk must not reach a pair that ends with
-    // a block: none does, as every block ends its statement (the statement's last byte is then
-    // `}`, answered above), except an agreement that ends the file, of which only the start is
-    // used.
-    match pair.clone().into_inner().next_back() {
-        Some(last) => token_end(&last),
-        None => end,
+
+    /// Where the last token of a pair ends, in the parsed text.
+    fn token_end(&self, pair: &Pair<'_, Rule>) -> usize {
+        let end = pair.as_span().end();
+        // Implicit whitespace ends in whitespace (a comment is followed by its newline, unless it
+        // ends the file), so a pair whose last byte is none of these ends at its last token: the
+        // common case, answered without walking the children. A piece of an agreement's body
+        // never ends in a comment: it ends with a `}`, or before the agreement's `}`, which a
+        // comment would have swallowed.
+        let input = pair.get_input().as_bytes();
+        let last = end.checked_sub(1).and_then(|i| input.get(i));
+        let before_the_end = end < input.len() || !self.ends_file;
+        if before_the_end && !matches!(last, None | Some(b' ' | b'\t' | b'\r' | b'\n' | 0xBF)) {
+            return end;
+        }
+        // `next_back` reads the last child directly; `last` would walk every child. In the tree
+        // grammar a block's `}` is not a token, so the walk must not reach a pair that ends with
+        // a block: none does, as every block ends its statement (the statement's last byte is then
+        // `}`, answered above), except an agreement that ends the file, of which only the start is
+        // used.
+        match pair.clone().into_inner().next_back() {
+            Some(last) => self.token_end(&last),
+            None => end,
+        }
+    }
+
+    fn spanned(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    fn reference(&self, p: &Pair<'_, Rule>) -> Reference {
+        Reference {
+            parts: p.as_str().split('.').map(str::to_string).collect(),
+            span: self.span(p),
+        }
+    }
+
+    fn timezone(&self, p: Pair<'_, Rule>) -> Spanned<String> {
+        let s = self.span(&p);
+        first_of(p, Rule::timezone)
+            .map(|t| self.spanned(&t))
+            .unwrap_or_else(|| empty_at(s))
+    }
+
+    fn measured_during(&self, p: Pair<'_, Rule>) -> MeasuredDuring {
+        let s = self.span(&p);
+        match first_of(p, Rule::ident) {
+            Some(id) => MeasuredDuring::Calendar(self.spanned(&id)),
+            None => MeasuredDuring::AroundTheClock(s),
+        }
+    }
+
+    fn weekly_hours(&self, p: Pair<'_, Rule>) -> WeeklyHours {
+        let s = self.span(&p);
+        let mut hours = WeeklyHours {
+            days: Vec::new(),
+            intervals: Vec::new(),
+            span: s,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::day_set => {
+                    for range in c.into_inner().filter(|r| r.as_rule() == Rule::day_range) {
+                        hours.days.push(self.day_range(range));
+                    }
+                }
+                Rule::interval => {
+                    let is = self.span(&c);
+                    let mut clocks = c
+                        .into_inner()
+                        .filter(|k| k.as_rule() == Rule::clock)
+                        .map(|k| self.spanned(&k));
+                    let start = clocks.next().unwrap_or_else(|| empty_at(is));
+                    let end = clocks.next().unwrap_or_else(|| empty_at(is));
+                    hours.intervals.push(Interval { start, end, span: is });
+                }
+                _ => {}
+            }
+        }
+        hours
+    }
+
+    fn day_range(&self, p: Pair<'_, Rule>) -> DayRange {
+        let s = self.span(&p);
+        match p.as_str() {
+            "daily" => DayRange::Daily(s),
+            "weekdays" => DayRange::Weekdays(s),
+            "weekends" => DayRange::Weekends(s),
+            _ => {
+                let days: Vec<u8> = p
+                    .into_inner()
+                    .filter(|d| d.as_rule() == Rule::day)
+                    .map(|d| weekday_number(d.as_str()))
+                    .collect();
+                let first = days.first().copied().unwrap_or(0);
+                let last = days.get(1).copied().unwrap_or(first);
+                DayRange::Days { first, last, span: s }
+            }
+        }
     }
 }
 
@@ -76,10 +190,6 @@ pub(super) fn is_objective(rule: Rule) -> bool {
             | Rule::resolution
             | Rule::outcome
     )
-}
-
-fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
-    Spanned::new(pair.as_str().to_string(), span(pair))
 }
 
 fn first_of(pair: Pair<'_, Rule>, rule: Rule) -> Option<Pair<'_, Rule>> {
@@ -98,14 +208,14 @@ impl<T: Default> Default for Spanned<T> {
 
 impl Builder {
     fn ident_in(&self, pair: Pair<'_, Rule>) -> Ident {
-        let s = span(&pair);
+        let s = self.span(&pair);
         first_of(pair, Rule::ident)
-            .map(|p| spanned(&p))
+            .map(|p| self.spanned(&p))
             .unwrap_or_else(|| empty_at(s))
     }
 
     fn first_text(&mut self, pair: Pair<'_, Rule>) -> Text {
-        let s = span(&pair);
+        let s = self.span(&pair);
         match first_of(pair, Rule::string) {
             Some(p) => self.text(p),
             None => empty_at(s),
@@ -115,7 +225,7 @@ impl Builder {
     /// A quoted text: line breaks inside are folded (lines joined by a space, a blank line
     /// starts a new paragraph), then escapes are applied.
     fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
-        let whole = span(&pair);
+        let whole = self.span(&pair);
         // The token is the whole quoted text; the body lies between the quotes.
         let quoted = pair.as_str();
         let raw = quoted
@@ -173,16 +283,16 @@ impl Builder {
         let mut id = Ident::default();
         let mut title = Text::default();
         let mut header_end = 0;
-        let whole = span(&pair);
+        let whole = self.span(&pair);
         let mut items = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => {
-                    header_end = span(&p).end();
-                    id = spanned(&p);
+                    header_end = self.span(&p).end();
+                    id = self.spanned(&p);
                 }
                 Rule::string => {
-                    header_end = span(&p).end();
+                    header_end = self.span(&p).end();
                     title = self.text(p);
                 }
                 _ => items.extend(self.agreement_item(p)),
@@ -203,21 +313,21 @@ impl Builder {
             Rule::extends_decl => AgreementItem::Extends(self.ident_in(p)),
             Rule::supports_decl => AgreementItem::Supports(self.reference_in(p)),
             Rule::version_decl => {
-                let s = span(&p);
+                let s = self.span(&p);
                 AgreementItem::Version(
                     first_of(p, Rule::version)
-                        .map(|v| spanned(&v))
+                        .map(|v| self.spanned(&v))
                         .unwrap_or_else(|| empty_at(s)),
                 )
             }
             Rule::status_decl => {
-                let s = span(&p);
+                let s = self.span(&p);
                 let mut state = empty_at(s);
                 let mut date = None;
                 for c in p.into_inner() {
                     match c.as_rule() {
-                        Rule::ident => state = spanned(&c),
-                        Rule::date => date = Some(spanned(&c)),
+                        Rule::ident => state = self.spanned(&c),
+                        Rule::date => date = Some(self.spanned(&c)),
                         _ => {}
                     }
                 }
@@ -226,23 +336,23 @@ impl Builder {
             Rule::party => AgreementItem::Party(Box::new(self.party(p))),
             Rule::term_decl => AgreementItem::Term(Box::new(self.term(p))),
             Rule::review_decl => {
-                let s = span(&p);
+                let s = self.span(&p);
                 let last = p
                     .clone()
                     .into_inner()
                     .find(|c| c.as_rule() == Rule::date)
-                    .map(|d| spanned(&d));
+                    .map(|d| self.spanned(&d));
                 let every = self.quantity_in(p, Rule::duration);
                 AgreementItem::Review(Box::new(Review { every, last, span: s }))
             }
             Rule::revision_decl => AgreementItem::Revision(self.first_text(p)),
             Rule::clause => {
-                let s = span(&p);
+                let s = self.span(&p);
                 let mut id = empty_at(s);
                 let mut text = empty_at(s);
                 for c in p.into_inner() {
                     match c.as_rule() {
-                        Rule::ident => id = spanned(&c),
+                        Rule::ident => id = self.spanned(&c),
                         Rule::string => text = self.text(c),
                         _ => {}
                     }
@@ -250,7 +360,7 @@ impl Builder {
                 AgreementItem::Clause(Box::new(Clause { id, text, span: s }))
             }
             Rule::obligation => {
-                let s = span(&p);
+                let s = self.span(&p);
                 let mut party = PartyRole::Provider;
                 let mut text = empty_at(s);
                 for c in p.into_inner() {
@@ -264,12 +374,12 @@ impl Builder {
             }
             Rule::calendar => AgreementItem::Calendar(Box::new(self.calendar(p))),
             Rule::priority => {
-                let s = span(&p);
+                let s = self.span(&p);
                 let mut id = empty_at(s);
                 let mut strings = Vec::new();
                 for c in p.into_inner() {
                     match c.as_rule() {
-                        Rule::ident => id = spanned(&c),
+                        Rule::ident => id = self.spanned(&c),
                         Rule::string => strings.push(self.text(c)),
                         _ => {}
                     }
@@ -294,9 +404,9 @@ impl Builder {
     }
 
     fn reference_in(&self, p: Pair<'_, Rule>) -> Reference {
-        let s = span(&p);
+        let s = self.span(&p);
         match first_of(p, Rule::reference) {
-            Some(r) => reference(&r),
+            Some(r) => self.reference(&r),
             None => Reference {
                 parts: Vec::new(),
                 span: s,
@@ -305,7 +415,7 @@ impl Builder {
     }
 
     fn party(&mut self, p: Pair<'_, Rule>) -> Party {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut party = Party {
             role: PartyRole::Provider,
             name: empty_at(s),
@@ -326,7 +436,7 @@ impl Builder {
     }
 
     fn contact(&mut self, p: Pair<'_, Rule>) -> Contact {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut strings = Vec::new();
         let mut email = None;
         for c in p.into_inner() {
@@ -335,7 +445,7 @@ impl Builder {
                 Rule::email => {
                     let raw = c.as_str();
                     let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
-                    email = Some(Spanned::new(inner.to_string(), span(&c)));
+                    email = Some(Spanned::new(inner.to_string(), self.span(&c)));
                 }
                 _ => {}
             }
@@ -350,13 +460,13 @@ impl Builder {
     }
 
     fn signatory(&mut self, p: Pair<'_, Rule>) -> Signatory {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut strings = Vec::new();
         let mut signed = None;
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::string => strings.push(self.text(c)),
-                Rule::date => signed = Some(spanned(&c)),
+                Rule::date => signed = Some(self.spanned(&c)),
                 _ => {}
             }
         }
@@ -370,7 +480,7 @@ impl Builder {
     }
 
     fn term(&mut self, p: Pair<'_, Rule>) -> Term {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut term = Term {
             effective: empty_at(s),
             end: None,
@@ -379,8 +489,8 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::date => term.effective = spanned(&c),
-                Rule::term_end => term.end = first_of(c, Rule::date).map(|d| spanned(&d)),
+                Rule::date => term.effective = self.spanned(&c),
+                Rule::term_end => term.end = first_of(c, Rule::date).map(|d| self.spanned(&d)),
                 Rule::duration => term.notice = Some(self.quantity(c)),
                 _ => {}
             }
@@ -389,7 +499,7 @@ impl Builder {
     }
 
     fn calendar(&mut self, p: Pair<'_, Rule>) -> Calendar {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut calendar = Calendar {
             id: empty_at(s),
             title: None,
@@ -401,11 +511,11 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident => calendar.id = spanned(&c),
+                Rule::ident => calendar.id = self.spanned(&c),
                 Rule::string => calendar.title = Some(self.text(c)),
-                Rule::timezone_decl => calendar.timezones.push(timezone(c)),
-                Rule::always_open => calendar.always_open.push(span(&c)),
-                Rule::weekly_hours => calendar.hours.push(weekly_hours(c)),
+                Rule::timezone_decl => calendar.timezones.push(self.timezone(c)),
+                Rule::always_open => calendar.always_open.push(self.span(&c)),
+                Rule::weekly_hours => calendar.hours.push(self.weekly_hours(c)),
                 Rule::holiday => calendar.holidays.push(self.holiday(c)),
                 _ => {}
             }
@@ -414,12 +524,12 @@ impl Builder {
     }
 
     fn holiday(&mut self, p: Pair<'_, Rule>) -> Holiday {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut dates = Vec::new();
         let mut name = empty_at(s);
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::date => dates.push(spanned(&c)),
+                Rule::date => dates.push(self.spanned(&c)),
                 Rule::string => name = self.text(c),
                 _ => {}
             }
@@ -434,7 +544,7 @@ impl Builder {
     }
 
     fn maintenance(&mut self, p: Pair<'_, Rule>) -> Maintenance {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut window = Maintenance {
             id: empty_at(s),
             title: None,
@@ -446,15 +556,15 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident => window.id = spanned(&c),
+                Rule::ident => window.id = self.spanned(&c),
                 Rule::string => window.title = Some(self.text(c)),
-                Rule::timezone_decl => window.timezones.push(timezone(c)),
-                Rule::weekly_hours => window.hours.push(weekly_hours(c)),
+                Rule::timezone_decl => window.timezones.push(self.timezone(c)),
+                Rule::weekly_hours => window.hours.push(self.weekly_hours(c)),
                 Rule::notice_decl => window.notices.push(self.quantity_in(c, Rule::duration)),
                 Rule::applies_decl => window.applies_to.extend(
                     c.into_inner()
                         .filter(|i| i.as_rule() == Rule::ident)
-                        .map(|i| spanned(&i)),
+                        .map(|i| self.spanned(&i)),
                 ),
                 _ => {}
             }
@@ -463,7 +573,7 @@ impl Builder {
     }
 
     fn service(&mut self, p: Pair<'_, Rule>) -> Service {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut service = Service {
             id: empty_at(s),
             title: None,
@@ -477,13 +587,13 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident => service.id = spanned(&c),
+                Rule::ident => service.id = self.spanned(&c),
                 Rule::string => service.title = Some(self.text(c)),
                 Rule::description_decl => service.descriptions.push(self.first_text(c)),
                 Rule::depends_decl => service.depends_on.extend(
                     c.into_inner()
                         .filter(|r| r.as_rule() == Rule::reference)
-                        .map(|r| reference(&r)),
+                        .map(|r| self.reference(&r)),
                 ),
                 Rule::supports_decl => service.supports.push(self.reference_in(c)),
                 Rule::site => service.sites.push(self.site(c)),
@@ -495,7 +605,7 @@ impl Builder {
     }
 
     fn site(&mut self, p: Pair<'_, Rule>) -> Site {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut site = Site {
             kind: SiteKind::Site,
             id: empty_at(s),
@@ -507,7 +617,7 @@ impl Builder {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::site_kind if c.as_str() == "region" => site.kind = SiteKind::Region,
-                Rule::ident => site.id = spanned(&c),
+                Rule::ident => site.id = self.spanned(&c),
                 Rule::string => site.title = Some(self.text(c)),
                 Rule::location_decl => site.locations.push(self.first_text(c)),
                 _ => site.objectives.extend(self.objective(c)),
@@ -517,7 +627,7 @@ impl Builder {
     }
 
     fn warning(&mut self, p: Pair<'_, Rule>) -> BudgetWarning {
-        let s = span(&p);
+        let s = self.span(&p);
         BudgetWarning {
             spent: self.quantity_in(p, Rule::target),
             span: s,
@@ -531,7 +641,7 @@ impl Builder {
         if !is_objective(rule) {
             return None;
         }
-        let s = span(&inner);
+        let s = self.span(&inner);
         let mut objective = Objective {
             kind: ObjectiveKind::ErrorRate {
                 max: empty_quantity(s),
@@ -558,7 +668,7 @@ impl Builder {
         let mut children = inner.into_inner().peekable();
         // Every kind of objective starts with its keyword (`availability`, `latency`, ...).
         if let Some(keyword) = children.peek() {
-            objective.keyword = span(keyword);
+            objective.keyword = self.span(keyword);
         }
         for c in children {
             let c_rule = c.as_rule();
@@ -566,10 +676,10 @@ impl Builder {
                 Rule::target | Rule::duration | Rule::count if quantity.is_none() => {
                     quantity = Some(self.quantity(c));
                 }
-                Rule::ident if ident.is_none() => ident = Some(spanned(&c)),
+                Rule::ident if ident.is_none() => ident = Some(self.spanned(&c)),
                 Rule::string if title.is_none() => title = Some(self.text(c)),
-                Rule::percentile => percentile = Some(spanned(&c)),
-                Rule::noun => noun = Some(spanned(&c)),
+                Rule::percentile => percentile = Some(self.spanned(&c)),
+                Rule::noun => noun = Some(self.spanned(&c)),
                 Rule::rate_unit => {
                     per = match c.as_str() {
                         "minute" => RateUnit::Minute,
@@ -580,20 +690,20 @@ impl Builder {
                 }
                 Rule::attainment => attainment = Some(self.quantity_in(c, Rule::target)),
                 Rule::window => objective.window = Some(self.window(c)),
-                Rule::measured_during => objective.during = Some(measured_during(c)),
+                Rule::measured_during => objective.during = Some(self.measured_during(c)),
                 Rule::indicator => objective.indicators.push(self.indicator(c)),
                 Rule::measured_by => objective.measured_by.push(self.first_text(c)),
                 Rule::warn_decl => objective.warnings.push(self.warning(c)),
                 Rule::outcome_target => {
                     if outcome_target.is_some() {
-                        extra_targets.push(span(&c));
+                        extra_targets.push(self.span(&c));
                         continue;
                     }
                     for t in c.into_inner() {
                         match t.as_rule() {
                             Rule::target => outcome_target = Some(self.quantity(t)),
                             Rule::window => objective.window = Some(self.window(t)),
-                            Rule::measured_during => objective.during = Some(measured_during(t)),
+                            Rule::measured_during => objective.during = Some(self.measured_during(t)),
                             _ => {}
                         }
                     }
@@ -641,7 +751,7 @@ impl Builder {
     }
 
     fn indicator(&mut self, p: Pair<'_, Rule>) -> Indicator {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut indicator = Indicator {
             source: empty_at(s),
             fields: Vec::new(),
@@ -649,13 +759,13 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident => indicator.source = spanned(&c),
+                Rule::ident => indicator.source = self.spanned(&c),
                 Rule::indicator_field => {
-                    let mut name = empty_at(span(&c));
-                    let mut value = empty_at(span(&c));
+                    let mut name = empty_at(self.span(&c));
+                    let mut value = empty_at(self.span(&c));
                     for f in c.into_inner() {
                         match f.as_rule() {
-                            Rule::ident => name = spanned(&f),
+                            Rule::ident => name = self.spanned(&f),
                             Rule::string => value = self.text(f),
                             _ => {}
                         }
@@ -669,7 +779,7 @@ impl Builder {
     }
 
     fn window(&mut self, p: Pair<'_, Rule>) -> Window {
-        let s = span(&p);
+        let s = self.span(&p);
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::calendar_window => {
@@ -690,7 +800,7 @@ impl Builder {
     }
 
     fn credits(&mut self, p: Pair<'_, Rule>) -> Credits {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut credits = Credits {
             objective: Reference {
                 parts: Vec::new(),
@@ -704,7 +814,7 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::reference => credits.objective = reference(&c),
+                Rule::reference => credits.objective = self.reference(&c),
                 Rule::window => credits.window = Some(self.window(c)),
                 Rule::credit_tier => credits.tiers.push(self.credit_tier(c)),
                 Rule::cap_decl => credits.caps.push(self.amount_in(c)),
@@ -716,7 +826,7 @@ impl Builder {
     }
 
     fn credit_tier(&mut self, p: Pair<'_, Rule>) -> CreditTier {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut bounds = Vec::new();
         let mut has_from = false;
         let mut credit = None;
@@ -743,7 +853,7 @@ impl Builder {
     }
 
     fn amount_in(&mut self, p: Pair<'_, Rule>) -> Amount {
-        let s = span(&p);
+        let s = self.span(&p);
         match first_of(p, Rule::amount) {
             Some(a) => self.amount(a),
             None => Amount {
@@ -755,7 +865,7 @@ impl Builder {
     }
 
     fn amount(&mut self, p: Pair<'_, Rule>) -> Amount {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut amount = Amount {
             value: empty_quantity(s),
             basis: None,
@@ -772,7 +882,7 @@ impl Builder {
                     } else {
                         FeeBasis::Monthly
                     };
-                    amount.basis = Some(Spanned::new(basis, span(&c)));
+                    amount.basis = Some(Spanned::new(basis, self.span(&c)));
                 }
                 _ => {}
             }
@@ -781,7 +891,7 @@ impl Builder {
     }
 
     fn penalty(&mut self, p: Pair<'_, Rule>) -> Penalty {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut penalty = Penalty {
             objective: Reference {
                 parts: Vec::new(),
@@ -793,7 +903,7 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::reference => penalty.objective = reference(&c),
+                Rule::reference => penalty.objective = self.reference(&c),
                 Rule::penalty_rate => penalty.rates.push(self.amount_in(c)),
                 Rule::cap_decl => penalty.caps.push(self.amount_in(c)),
                 _ => {}
@@ -803,7 +913,7 @@ impl Builder {
     }
 
     fn tier(&mut self, p: Pair<'_, Rule>) -> Tier {
-        let s = span(&p);
+        let s = self.span(&p);
         let mut tier = Tier {
             id: empty_at(s),
             title: None,
@@ -813,10 +923,10 @@ impl Builder {
         };
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident => tier.id = spanned(&c),
+                Rule::ident => tier.id = self.spanned(&c),
                 Rule::string => tier.title = Some(self.text(c)),
                 Rule::price_decl => {
-                    let ps = span(&c);
+                    let ps = self.span(&c);
                     let mut amount = empty_quantity(ps);
                     let mut period = PricePeriod::Month;
                     for f in c.into_inner() {
@@ -839,7 +949,7 @@ impl Builder {
                     });
                 }
                 Rule::tier_service => {
-                    let ts = span(&c);
+                    let ts = self.span(&c);
                     let mut service = TierService {
                         service: empty_at(ts),
                         objectives: Vec::new(),
@@ -847,7 +957,7 @@ impl Builder {
                     };
                     for f in c.into_inner() {
                         match f.as_rule() {
-                            Rule::ident => service.service = spanned(&f),
+                            Rule::ident => service.service = self.spanned(&f),
                             _ => service.objectives.extend(self.objective(f)),
                         }
                     }
@@ -860,7 +970,7 @@ impl Builder {
     }
 
     fn quantity_in(&mut self, p: Pair<'_, Rule>, wrapper: Rule) -> Quantity {
-        let s = span(&p);
+        let s = self.span(&p);
         match first_of(p, wrapper) {
             Some(w) => self.quantity(w),
             None => empty_quantity(s),
@@ -870,7 +980,7 @@ impl Builder {
     /// A quantity: one atomic token (`target`, `duration`, `count` or `money_or_percent`)
     /// whose text the grammar has checked to be a number with an optional unit.
     fn quantity(&mut self, p: Pair<'_, Rule>) -> Quantity {
-        quantity(p.as_str(), span(&p))
+        quantity(p.as_str(), self.span(&p))
     }
 }
 
@@ -924,82 +1034,11 @@ fn unit_of(text: &str) -> Unit {
     }
 }
 
-fn reference(p: &Pair<'_, Rule>) -> Reference {
-    Reference {
-        parts: p.as_str().split('.').map(str::to_string).collect(),
-        span: span(p),
-    }
-}
-
 fn party_role(p: &Pair<'_, Rule>) -> PartyRole {
     if p.as_str() == "customer" {
         PartyRole::Customer
     } else {
         PartyRole::Provider
-    }
-}
-
-fn timezone(p: Pair<'_, Rule>) -> Spanned<String> {
-    let s = span(&p);
-    first_of(p, Rule::timezone)
-        .map(|t| spanned(&t))
-        .unwrap_or_else(|| empty_at(s))
-}
-
-fn measured_during(p: Pair<'_, Rule>) -> MeasuredDuring {
-    let s = span(&p);
-    match first_of(p, Rule::ident) {
-        Some(id) => MeasuredDuring::Calendar(spanned(&id)),
-        None => MeasuredDuring::AroundTheClock(s),
-    }
-}
-
-fn weekly_hours(p: Pair<'_, Rule>) -> WeeklyHours {
-    let s = span(&p);
-    let mut hours = WeeklyHours {
-        days: Vec::new(),
-        intervals: Vec::new(),
-        span: s,
-    };
-    for c in p.into_inner() {
-        match c.as_rule() {
-            Rule::day_set => {
-                for range in c.into_inner().filter(|r| r.as_rule() == Rule::day_range) {
-                    hours.days.push(day_range(range));
-                }
-            }
-            Rule::interval => {
-                let is = span(&c);
-                let mut clocks = c
-                    .into_inner()
-                    .filter(|k| k.as_rule() == Rule::clock)
-                    .map(|k| spanned(&k));
-                let start = clocks.next().unwrap_or_else(|| empty_at(is));
-                let end = clocks.next().unwrap_or_else(|| empty_at(is));
-                hours.intervals.push(Interval { start, end, span: is });
-            }
-            _ => {}
-        }
-    }
-    hours
-}
-
-fn day_range(p: Pair<'_, Rule>) -> DayRange {
-    let s = span(&p);
-    match p.as_str() {
-        "daily" => DayRange::Daily(s),
-        "weekdays" => DayRange::Weekdays(s),
-        "weekends" => DayRange::Weekends(s),
-        _ => {
-            let days: Vec<u8> = p
-                .into_inner()
-                .filter(|d| d.as_rule() == Rule::day)
-                .map(|d| weekday_number(d.as_str()))
-                .collect();
-            let first = days.first().copied().unwrap_or(0);
-            let last = days.get(1).copied().unwrap_or(first);
-            DayRange::Days { first, last, span: s }
-        }
     }
 }
 
@@ -1052,7 +1091,7 @@ mod tests {
             let pair = pairs.next().unwrap_or_else(|| unreachable!("no pair for {text}"));
             assert_eq!(pair.as_str(), text, "one token for the whole quantity");
             assert_eq!(pair.clone().into_inner().count(), 0, "{text} has inner tokens");
-            let quantity = quantity(pair.as_str(), span(&pair));
+            let quantity = quantity(pair.as_str(), Builder::new(0, 0, true).span(&pair));
             assert_eq!((&*quantity.number, quantity.unit), (number, unit), "{text}");
         }
     }

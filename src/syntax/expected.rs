@@ -17,7 +17,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::COMMENT => "a comment",
         Rule::file | Rule::agreement => "an agreement such as `agreement hosting \"Cloud hosting\" { ... }`",
         Rule::import => "an `import \"file.sla\"`",
-        Rule::agreement_item => {
+        Rule::agreement_item | Rule::agreement_items => {
             "an agreement item (`kind`, `version`, `status`, `provider`, `term`, `calendar`, `priority`, `service`, `credits`, ...)"
         }
         Rule::kind_decl => "`kind customer`, `kind internal` or `kind underpinning`",

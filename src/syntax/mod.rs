@@ -10,11 +10,15 @@
 //! (`grammar/sla.pest`), whose choices are rules, so that pest's error names "a service line"
 //! rather than each kind of line. `tests/grammar.rs` generates the tree grammar from the full
 //! one and checks that they differ only in what is silent, so they accept the same files.
+//!
+//! A file longer than 64 KiB is parsed piece by piece (`pieces.rs`): pest holds every token of
+//! a parse until the parse ends, and a large file's tokens take many times its size.
 
 pub mod ast;
 mod build;
 pub mod comments;
 mod expected;
+mod pieces;
 pub mod tokens;
 
 use pest::iterators::Pair;
@@ -49,18 +53,51 @@ pub const MAX_SERVICES: usize = 10_000;
 pub const MAX_OBJECTIVES: usize = 1_000;
 
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
-/// other diagnostics (bad escapes) come with a usable AST.
+/// other diagnostics (bad escapes) come with a usable AST. A file longer than
+/// `pieces::PIECE_BYTES` is parsed piece by piece, which holds fewer of pest's tokens at once.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    let (ast, diagnostics, _) = parse_with_root(file, text);
+    if let Some(diagnostic) = check_limits(file, text) {
+        return (ast::File::default(), vec![diagnostic]);
+    }
+    if text.len() > pieces::PIECE_BYTES {
+        if let Some(parsed) = parse_in_pieces(file, text, pieces::PIECE_BYTES) {
+            return parsed;
+        }
+    }
+    let (ast, diagnostics, _) = parse_whole(file, text);
     (ast, diagnostics)
 }
 
-/// `parse`, also returning the tree parser's root pair when the file parsed and passed the
-/// limits (the formatter reads its tokens from it).
-fn parse_with_root(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>, Option<Pair<'_, tree::Rule>>) {
-    if let Some(diagnostic) = check_nesting(file, text).or_else(|| check_lines(file, text)) {
-        return (ast::File::default(), vec![diagnostic], None);
+/// `parse` of a file piece by piece, in pieces of at least `piece_bytes` (`pieces.rs`), without
+/// the checks of nesting and line length; `None` when the file does not parse so, as when it
+/// holds a syntax error. `tests/grammar.rs` checks that it gives what `parse` gives.
+#[doc(hidden)]
+pub fn parse_in_pieces(file: FileId, text: &str, piece_bytes: usize) -> Option<(ast::File, Vec<Diagnostic>)> {
+    let (ast, mut diagnostics) = pieces::parse(file, text, piece_bytes)?;
+    if let Some(too_many) = check_counts(file, &ast) {
+        diagnostics.push(too_many);
+        return Some((ast::File::default(), diagnostics));
     }
+    Some((ast, diagnostics))
+}
+
+/// `parse`, also returning the tree parser's root pair when the file parsed and passed the
+/// limits (the formatter reads its tokens from it). The file is parsed whole.
+fn parse_with_root(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>, Option<Pair<'_, tree::Rule>>) {
+    match check_limits(file, text) {
+        Some(diagnostic) => (ast::File::default(), vec![diagnostic], None),
+        None => parse_whole(file, text),
+    }
+}
+
+/// The limits checked before parsing: nesting depth and line length.
+fn check_limits(file: FileId, text: &str) -> Option<Diagnostic> {
+    check_nesting(file, text).or_else(|| check_lines(file, text))
+}
+
+/// Parses the whole file with the tree parser; on a syntax error, again with the full grammar,
+/// whose error names what was expected.
+fn parse_whole(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>, Option<Pair<'_, tree::Rule>>) {
     match tree::TreeParser::parse(tree::Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(root) => {
@@ -89,6 +126,27 @@ fn parse_with_root(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>, Opt
 #[doc(hidden)]
 pub fn parsers_agree(text: &str) -> bool {
     tree::TreeParser::parse(tree::Rule::file, text).is_ok() == SlaParser::parse(Rule::file, text).is_ok()
+}
+
+/// Whether `parse_in_pieces`, in pieces of at least `piece_bytes`, gives the tree and the
+/// diagnostics of the whole file's parse, or refuses the file as that parse does. The fuzz
+/// target `check` and `tests/grammar.rs` assert it.
+#[doc(hidden)]
+pub fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
+    // `parse` refuses such a file before either parse.
+    if check_limits(0, text).is_some() {
+        return true;
+    }
+    let (tree, mut diagnostics, _) = parse_whole(0, text);
+    let parsed = !diagnostics.iter().any(|d| d.code == Code::E100);
+    crate::diagnostics::sort(&mut diagnostics);
+    match parse_in_pieces(0, text, piece_bytes) {
+        Some((pieces_tree, mut pieces_diagnostics)) => {
+            crate::diagnostics::sort(&mut pieces_diagnostics);
+            parsed && pieces_tree == tree && pieces_diagnostics == diagnostics
+        }
+        None => !parsed,
+    }
 }
 
 /// Runs pest's parse alone (the tree parser's, as `parse` does), without the limits or the

@@ -1,0 +1,163 @@
+//! Large files, parsed piece by piece.
+//!
+//! pest records every token of a parse before the tree can be read, about 18 bytes of tokens
+//! per byte of text, and its queue grows by doubling: a 4.7 MB spec held 82 MiB of tokens. A
+//! file longer than `PIECE_BYTES` is therefore parsed in parts:
+//! - its outline, the file with every agreement's body blanked out (imports and agreement
+//!   headers, with their spans where they are in the file);
+//! - each agreement's body, in pieces of about `PIECE_BYTES` (rule `agreement_items`).
+//!
+//! Only one piece's tokens are held at a time, and the syntax tree is the one a parse of the
+//! whole file builds (`tests/grammar.rs` compares them on every fixture and example).
+//!
+//! A piece ends after a `}` that closes a block at the level of the agreement's body. Every
+//! statement with a block ends with that block (`grammar/sla.pest`), so a cut falls between two
+//! statements. Braces inside texts, e-mail addresses and comments are skipped, as pest skips
+//! them. When the braces do not balance, or the outline or a piece does not parse, `parse`
+//! gives up, and the caller parses the whole file, whose error is the one to report.
+
+use std::ops::Range;
+
+use pest::Parser as _;
+
+use super::tree::{Rule, TreeParser};
+use super::{ast, build, comments};
+use crate::diagnostics::Diagnostic;
+use crate::source::FileId;
+
+/// Files longer than this are parsed piece by piece, in pieces of about this size.
+pub(super) const PIECE_BYTES: usize = 64 * 1024;
+
+/// An agreement's body: the text between its braces, and where its pieces start.
+#[derive(Debug, PartialEq)]
+struct Body {
+    range: Range<usize>,
+    /// Where each piece after the first starts.
+    cuts: Vec<usize>,
+}
+
+/// Parses `text` piece by piece, in pieces of at least `piece_bytes` (each agreement body's
+/// last piece may be shorter). `None` when the text does not parse this way.
+pub(super) fn parse(file: FileId, text: &str, piece_bytes: usize) -> Option<(ast::File, Vec<Diagnostic>)> {
+    let bodies = bodies(text.as_bytes(), piece_bytes)?;
+    let (mut tree, mut diagnostics) = {
+        let outline = outline(text, &bodies)?;
+        let root = TreeParser::parse(Rule::file, &outline).ok()?.next()?;
+        build::file(file, root)
+    };
+    if tree.agreements.len() != bodies.len() {
+        return None;
+    }
+    for (agreement, body) in tree.agreements.iter_mut().zip(&bodies) {
+        let mut start = body.range.start;
+        for end in body.cuts.iter().copied().chain([body.range.end]) {
+            let piece = text.get(start..end)?;
+            let root = TreeParser::parse(Rule::agreement_items, piece).ok()?.next()?;
+            let (items, found) = build::items(file, root, start);
+            agreement.items.extend(items);
+            diagnostics.extend(found);
+            start = end;
+        }
+    }
+    // The outline's diagnostics (in headers) came first; the whole file's parse gives them in
+    // the order of the text.
+    crate::diagnostics::sort(&mut diagnostics);
+    Some((tree, diagnostics))
+}
+
+/// The text with every agreement's body replaced by spaces: the same length, so the outline's
+/// spans are the file's.
+fn outline(text: &str, bodies: &[Body]) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    for body in bodies {
+        bytes.get_mut(body.range.clone())?.fill(b' ');
+    }
+    // The bodies start after a `{` and end before a `}`, so whole characters were replaced.
+    String::from_utf8(bytes).ok()
+}
+
+/// The agreements' bodies: the text between each brace opened at the top level and the brace
+/// that closes it, cut after a block closed at the body's level once a piece holds at least
+/// `piece_bytes`. `None` when the braces do not balance.
+fn bodies(bytes: &[u8], piece_bytes: usize) -> Option<Vec<Body>> {
+    let mut bodies: Vec<Body> = Vec::new();
+    let mut depth = 0usize;
+    let mut piece_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' | b'<' => i = comments::skip_literal(bytes, i),
+            b'{' => {
+                if depth == 0 {
+                    bodies.push(Body {
+                        range: i + 1..i + 1,
+                        cuts: Vec::new(),
+                    });
+                    piece_start = i + 1;
+                }
+                depth += 1;
+            }
+            b'}' => {
+                depth = depth.checked_sub(1)?;
+                let body = bodies.last_mut()?;
+                match depth {
+                    0 => body.range.end = i,
+                    1 if i + 1 - piece_start >= piece_bytes => {
+                        body.cuts.push(i + 1);
+                        piece_start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0).then_some(bodies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_cut_after_blocks_at_their_level() {
+        let text = "agreement a \"A\" {\n  kind customer\n  service s { latency p99 under 1s { indicator x { a \"}\" } } }\n  service t { }\n}\n";
+        let at = |pattern: &str| text.find(pattern).unwrap_or_default();
+        let open = at("{") + 1;
+        let close = text.len() - 2;
+        let after_s = at("\n  service t");
+        let after_t = at("{ }\n}") + 3;
+        assert_eq!(
+            bodies(text.as_bytes(), 1),
+            Some(vec![Body {
+                range: open..close,
+                cuts: vec![after_s, after_t],
+            }])
+        );
+        // Pieces as large as the body: no cut.
+        assert_eq!(
+            bodies(text.as_bytes(), text.len()).map(|b| b[0].cuts.len()),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn braces_in_texts_addresses_and_comments_are_skipped() {
+        let text = "agreement a \"{\" { # }\n provider \"}\" { contact \"x\" <{@x}> }\n}";
+        let found = bodies(text.as_bytes(), 1);
+        assert_eq!(found.as_ref().map(Vec::len), Some(1));
+        assert_eq!(found.map(|b| b[0].cuts.len()), Some(1));
+    }
+
+    #[test]
+    fn unbalanced_braces_give_up() {
+        assert_eq!(bodies(b"agreement a \"A\" {", 1), None);
+        assert_eq!(bodies(b"}", 1), None);
+    }
+}
