@@ -22,6 +22,32 @@ pub fn skip_literal(bytes: &[u8], at: usize) -> usize {
     }
 }
 
+/// The braces of a text that are braces of the language, in order: each one's index and
+/// whether it opens a block. Braces in comments, quoted texts and e-mail addresses are skipped.
+pub fn braces(bytes: &[u8]) -> impl Iterator<Item = (usize, bool)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            match bytes[i] {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' | b'<' => i = skip_literal(bytes, i),
+                brace @ (b'{' | b'}') => {
+                    i += 1;
+                    return Some((at, brace == b'{'));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
 /// The index of the closing quote of the text that opens at `bytes[open]`, honouring
 /// backslash escapes (the end of the input if it is never closed).
 fn skip_text(bytes: &[u8], open: usize) -> usize {

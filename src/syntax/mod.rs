@@ -238,34 +238,24 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
     // with more braces than the limit.
     memchr::memchr_iter(b'{', bytes).nth(MAX_NESTING)?;
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' | b'<' => i = comments::skip_literal(bytes, i),
-            b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(
-                        Diagnostic::error(
-                            Code::E103,
-                            file,
-                            Span::new(i, i + 1),
-                            format!("blocks are nested more than {MAX_NESTING} levels deep"),
-                        )
-                        .label("this brace opens a block too deep")
-                        .help("close each block with `}` before opening the next one"),
-                    );
-                }
-            }
-            b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+    for (at, opens) in comments::braces(bytes) {
+        if !opens {
+            depth = depth.saturating_sub(1);
+            continue;
         }
-        i += 1;
+        depth += 1;
+        if depth > MAX_NESTING {
+            return Some(
+                Diagnostic::error(
+                    Code::E103,
+                    file,
+                    Span::new(at, at + 1),
+                    format!("blocks are nested more than {MAX_NESTING} levels deep"),
+                )
+                .label("this brace opens a block too deep")
+                .help("close each block with `}` before opening the next one"),
+            );
+        }
     }
     None
 }

@@ -83,40 +83,28 @@ fn bodies(bytes: &[u8], piece_bytes: usize) -> Option<Vec<Body>> {
     let mut bodies: Vec<Body> = Vec::new();
     let mut depth = 0usize;
     let mut piece_start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+    for (at, opens) in comments::braces(bytes) {
+        if opens {
+            if depth == 0 {
+                bodies.push(Body {
+                    range: at + 1..at + 1,
+                    cuts: Vec::new(),
+                });
+                piece_start = at + 1;
             }
-            b'"' | b'<' => i = comments::skip_literal(bytes, i),
-            b'{' => {
-                if depth == 0 {
-                    bodies.push(Body {
-                        range: i + 1..i + 1,
-                        cuts: Vec::new(),
-                    });
-                    piece_start = i + 1;
-                }
-                depth += 1;
-            }
-            b'}' => {
-                depth = depth.checked_sub(1)?;
-                let body = bodies.last_mut()?;
-                match depth {
-                    0 => body.range.end = i,
-                    1 if i + 1 - piece_start >= piece_bytes => {
-                        body.cuts.push(i + 1);
-                        piece_start = i + 1;
-                    }
-                    _ => {}
-                }
+            depth += 1;
+            continue;
+        }
+        depth = depth.checked_sub(1)?;
+        let body = bodies.last_mut()?;
+        match depth {
+            0 => body.range.end = at,
+            1 if at + 1 - piece_start >= piece_bytes => {
+                body.cuts.push(at + 1);
+                piece_start = at + 1;
             }
             _ => {}
         }
-        i += 1;
     }
     (depth == 0).then_some(bodies)
 }
