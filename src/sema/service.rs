@@ -110,7 +110,7 @@ impl Ctx<'_> {
         // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
         let mut shared = Vec::with_capacity(objectives.len());
         shared.extend(objectives.into_iter().map(Arc::new));
-        let objectives: Vec<Arc<Objective>> = shared;
+        let mut objectives: Vec<Arc<Objective>> = shared;
         self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
 
         // Sites: the base's, recomputed over this service's objectives, then this service's own.
@@ -249,6 +249,8 @@ impl Ctx<'_> {
                 "the description is given twice".to_string(),
             );
         }
+        objectives.shrink_to_fit();
+        sites.shrink_to_fit();
         ir::Service {
             id: service.id.value.clone(),
             title: service

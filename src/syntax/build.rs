@@ -601,6 +601,8 @@ impl Builder {
                 _ => service.objectives.extend(self.objective(c)),
             }
         }
+        service.objectives.shrink_to_fit();
+        service.sites.shrink_to_fit();
         service
     }
 
@@ -623,6 +625,7 @@ impl Builder {
                 _ => site.objectives.extend(self.objective(c)),
             }
         }
+        site.objectives.shrink_to_fit();
         site
     }
 
@@ -747,6 +750,9 @@ impl Builder {
             },
             _ => return None,
         };
+        objective.indicators.shrink_to_fit();
+        objective.measured_by.shrink_to_fit();
+        objective.warnings.shrink_to_fit();
         Some(objective)
     }
 
@@ -822,6 +828,9 @@ impl Builder {
                 _ => {}
             }
         }
+        credits.tiers.shrink_to_fit();
+        credits.caps.shrink_to_fit();
+        credits.claims.shrink_to_fit();
         credits
     }
 
