@@ -798,7 +798,7 @@ fn measurement_text(objective: &Objective) -> String {
     if let Some(text) = &objective.measured_by {
         parts.push(cell(text));
     }
-    match &objective.indicator {
+    match objective.indicator.as_deref() {
         Some(crate::ir::Indicator::PrometheusRatio { good, bad, total }) => {
             let events = match (good, bad) {
                 (Some(good), _) => format!("good events {}", code(good)),

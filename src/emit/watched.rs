@@ -218,7 +218,7 @@ pub fn watched(agreements: &[Agreement]) -> (Vec<Watched<'_>>, Vec<Note>) {
                     && service
                         .objectives
                         .iter()
-                        .any(|o| o.id == objective.id && o.indicator.as_ref() == Some(indicator));
+                        .any(|o| o.id == objective.id && o.indicator.as_deref() == Some(indicator));
                 if shares_indicator {
                     notes.push(Note::SiteSharesIndicator(entry.path()));
                 }

@@ -413,9 +413,9 @@ pub struct ErrorBudget {
     /// For availability: the allowed downtime in the shortest and the longest window (a
     /// calendar month is 28 to 31 days; business-hours windows are counted over the term).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shortest_window: Option<BudgetWindow>,
+    pub shortest_window: Option<Box<BudgetWindow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub longest_window: Option<BudgetWindow>,
+    pub longest_window: Option<Box<BudgetWindow>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -443,7 +443,7 @@ pub struct Objective {
     pub error_budget: Option<ErrorBudget>,
     /// Early warning: alert when this share of the error budget is spent.
     pub warn_at_budget_spent_percent: Option<Dec>,
-    pub indicator: Option<Indicator>,
+    pub indicator: Option<Box<Indicator>>,
     /// How the objective is measured, in words.
     pub measured_by: Option<String>,
     #[serde(flatten)]

@@ -57,8 +57,8 @@ pub(super) fn error_budget(
                 window_seconds: Dec::new(seconds),
                 allowed_seconds: Dec::new(seconds * allowed / hundred),
             };
-            budget.shortest_window = Some(allowed_in(shortest));
-            budget.longest_window = Some(allowed_in(longest));
+            budget.shortest_window = Some(Box::new(allowed_in(shortest)));
+            budget.longest_window = Some(Box::new(allowed_in(longest)));
         }
     }
     Some(budget)

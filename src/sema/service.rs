@@ -718,7 +718,11 @@ impl Ctx<'_> {
         }
     }
 
-    fn indicator(&mut self, objective: &ast::Objective, base: Option<&Objective>) -> Option<ir::Indicator> {
+    fn indicator(
+        &mut self,
+        objective: &ast::Objective,
+        base: Option<&Objective>,
+    ) -> Option<Box<ir::Indicator>> {
         for extra in objective.indicators.iter().skip(1) {
             self.duplicate(
                 extra.span,
@@ -813,10 +817,10 @@ impl Ctx<'_> {
                 return None;
             }
             let (metric, matchers) = split_selector(&histogram.value);
-            return Some(ir::Indicator::PrometheusHistogram {
+            return Some(Box::new(ir::Indicator::PrometheusHistogram {
                 metric: metric.to_string(),
                 matchers: matchers.to_string(),
-            });
+            }));
         }
         let good = fields.get("good");
         let bad = fields.get("bad");
@@ -852,11 +856,11 @@ impl Ctx<'_> {
             self.report(diagnostic);
             return None;
         }
-        Some(ir::Indicator::PrometheusRatio {
+        Some(Box::new(ir::Indicator::PrometheusRatio {
             good: good.map(|(t, _)| t.value.clone()),
             bad: bad.map(|(t, _)| t.value.clone()),
             total: total.value.clone(),
-        })
+        }))
     }
 
     /// Checks a Prometheus series selector: `metric`, `metric{matchers}` or `{matchers}`.
