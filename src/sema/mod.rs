@@ -315,7 +315,8 @@ pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
                 let mut found = Vec::new();
                 let mut ctx = Ctx::new(file.id, &mut found);
                 let result = agreement::lower(&mut ctx, agreement, &file.name, parent_ir);
-                let found_locations = std::mem::take(&mut ctx.locations);
+                let mut found_locations = std::mem::take(&mut ctx.locations);
+                found_locations.sort();
                 (index, result, found, found_locations)
             })
             .collect();
