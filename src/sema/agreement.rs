@@ -54,11 +54,20 @@ pub(super) fn lower(
         header,
         items,
     } = agreement;
-    // Services are taken apart from the other items: each one's tree is dropped as soon as it
-    // is lowered, so a large agreement never holds its whole tree and its whole IR at once.
-    let (service_items, items): (Vec<AgreementItem>, Vec<AgreementItem>) = items
-        .into_iter()
-        .partition(|item| matches!(item, AgreementItem::Service(_)));
+    // Services, credits and penalties are taken apart from the other items: each one's tree is
+    // dropped as soon as it is lowered, so a large agreement never holds its whole tree and its
+    // whole IR at once.
+    let mut service_items = Vec::new();
+    let mut remedy_items = Vec::new();
+    let mut others = Vec::new();
+    for item in items {
+        match item {
+            AgreementItem::Service(_) => service_items.push(item),
+            AgreementItem::Credits(_) | AgreementItem::Penalty(_) => remedy_items.push(item),
+            _ => others.push(item),
+        }
+    }
+    let items = others;
     let mut singles = Singles::default();
     for item in &items {
         let span = item.span();
@@ -406,6 +415,8 @@ pub(super) fn lower(
                 .collect()
         })
         .unwrap_or_default();
+    // Room for every service at once: a list that doubles as it grows is up to half empty.
+    services.reserve_exact(service_items.len());
     // Services by id, so that lowering many services stays linear.
     let mut service_index: HashMap<String, usize> = services
         .iter()
@@ -491,11 +502,15 @@ pub(super) fn lower(
 
     // Credits and penalties, keyed by the objective they protect.
     let by_id: ServiceIndex<'_> = services.iter().map(|s| (s.id.as_str(), s)).collect();
-    let mut credit_policies = Vec::new();
+    let credit_items = remedy_items
+        .iter()
+        .filter(|item| matches!(item, AgreementItem::Credits(_)))
+        .count();
+    let mut credit_policies = Vec::with_capacity(credit_items);
     let mut credit_spans: HashMap<String, Span> = HashMap::default();
     let mut penalties = Vec::new();
     let mut penalty_spans: HashMap<String, Span> = HashMap::default();
-    for item in &items {
+    for item in remedy_items {
         match item {
             AgreementItem::Credits(c) => {
                 let key = c.objective.dotted();
@@ -508,7 +523,7 @@ pub(super) fn lower(
                     continue;
                 }
                 credit_spans.insert(key, c.objective.span);
-                if let Some(policy) = ctx.credit_policy(c, &by_id) {
+                if let Some(policy) = ctx.credit_policy(&c, &by_id) {
                     credit_policies.push(policy);
                 }
             }
@@ -519,7 +534,7 @@ pub(super) fn lower(
                     continue;
                 }
                 penalty_spans.insert(key, p.objective.span);
-                if let Some(penalty) = ctx.penalty(p, &by_id) {
+                if let Some(penalty) = ctx.penalty(&p, &by_id) {
                     penalties.push(penalty);
                 }
             }
