@@ -110,11 +110,14 @@ impl Ctx<'_> {
         // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
         let mut shared = Vec::with_capacity(objectives.len());
         shared.extend(objectives.into_iter().map(Arc::new));
-        let mut objectives: Vec<Arc<Objective>> = shared;
+        let objectives: Vec<Arc<Objective>> = shared;
         self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
 
         // Sites: the base's, recomputed over this service's objectives, then this service's own.
-        let mut sites: Vec<ir::Site> = Vec::new();
+        // Sized at once: most services have one site or none, and a list's first growth makes
+        // room for four.
+        let mut sites: Vec<ir::Site> =
+            Vec::with_capacity(base.map_or(0, |b| b.sites.len()) + service.sites.len());
         if let Some(base) = base {
             for site in &base.sites {
                 let mut site = site.clone();
@@ -249,8 +252,6 @@ impl Ctx<'_> {
                 "the description is given twice".to_string(),
             );
         }
-        objectives.shrink_to_fit();
-        sites.shrink_to_fit();
         ir::Service {
             id: service.id.value.clone(),
             title: service

@@ -178,6 +178,16 @@ impl Builder {
     }
 }
 
+/// Shrinks a list to its length in a file parsed in pieces (one that does not end the parsed
+/// text): such a file is large, and its whole tree is held until analysis, while a list's
+/// first growth makes room for four and most of these hold one or two. A small file's tree is
+/// not worth the reallocation.
+fn tighten<T>(list: &mut Vec<T>, ends_file: bool) {
+    if !ends_file {
+        list.shrink_to_fit();
+    }
+}
+
 /// The rules of the kinds of objective (`objective` is a silent choice in the tree grammar).
 pub(super) fn is_objective(rule: Rule) -> bool {
     matches!(
@@ -601,8 +611,8 @@ impl Builder {
                 _ => service.objectives.extend(self.objective(c)),
             }
         }
-        service.objectives.shrink_to_fit();
-        service.sites.shrink_to_fit();
+        tighten(&mut service.objectives, self.ends_file);
+        tighten(&mut service.sites, self.ends_file);
         service
     }
 
@@ -625,7 +635,7 @@ impl Builder {
                 _ => site.objectives.extend(self.objective(c)),
             }
         }
-        site.objectives.shrink_to_fit();
+        tighten(&mut site.objectives, self.ends_file);
         site
     }
 
@@ -750,9 +760,9 @@ impl Builder {
             },
             _ => return None,
         };
-        objective.indicators.shrink_to_fit();
-        objective.measured_by.shrink_to_fit();
-        objective.warnings.shrink_to_fit();
+        tighten(&mut objective.indicators, self.ends_file);
+        tighten(&mut objective.measured_by, self.ends_file);
+        tighten(&mut objective.warnings, self.ends_file);
         Some(objective)
     }
 
@@ -828,9 +838,9 @@ impl Builder {
                 _ => {}
             }
         }
-        credits.tiers.shrink_to_fit();
-        credits.caps.shrink_to_fit();
-        credits.claims.shrink_to_fit();
+        tighten(&mut credits.tiers, self.ends_file);
+        tighten(&mut credits.caps, self.ends_file);
+        tighten(&mut credits.claims, self.ends_file);
         credits
     }
 
