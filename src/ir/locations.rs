@@ -22,10 +22,10 @@ pub struct Locations {
     by_agreement: FxHashMap<String, Part>,
 }
 
-/// One agreement's entries: a list, sorted by key once it is merged into a table (`absorb`).
-/// A hash table took more room (40 bytes a bucket, at most seven-eighths of them used, and an
-/// old and a new table at once while it grew): a 5,000-service agreement's 65,013 entries took
-/// 5.4 MB in it, and take 2.1 MB here.
+/// One agreement's entries: a list, sorted by key once it is merged into a table (`absorb`)
+/// if it holds more than `SEARCHED_IN_ORDER` entries. A hash table took more room (40 bytes a
+/// bucket, at most seven-eighths of them used, and an old and a new table at once while it
+/// grew): a 5,000-service agreement's 65,013 entries took 5.4 MB in it, and take 2.1 MB here.
 #[derive(Debug, Clone, Default)]
 struct Part {
     entries: Vec<(Box<str>, Location)>,
@@ -33,10 +33,16 @@ struct Part {
     sorted: bool,
 }
 
+/// A list of up to this many entries is searched from its start rather than sorted: a typical
+/// agreement has about a hundred, and is looked up a few times, which costs less than sorting
+/// it (`slac check` on 200 files, one thread: 320.2 M instructions, against 325.6 M sorting
+/// every list).
+const SEARCHED_IN_ORDER: usize = 128;
+
 impl Part {
-    /// Sorts the entries by key, keeping the first location of each key.
+    /// Sorts the entries by key, keeping the first location of each key, unless they are few.
     fn sort(&mut self) {
-        if !self.sorted {
+        if !self.sorted && self.entries.len() > SEARCHED_IN_ORDER {
             // A stable sort keeps the entries of one key in the order they were recorded.
             self.entries.sort_by(|a, b| a.0.cmp(&b.0));
             self.entries.dedup_by(|later, earlier| later.0 == earlier.0);
@@ -238,6 +244,23 @@ mod tests {
             assert_eq!(read.get("a"), Some(at(5)));
             assert_eq!(read.get("a/c"), None);
             assert_eq!(read.get("c"), None);
+        }
+    }
+
+    /// The same, with more entries than are searched in order, so that the list is sorted.
+    #[test]
+    fn the_first_location_of_a_key_wins_in_a_sorted_list() {
+        let keys: Vec<String> = (0..2 * SEARCHED_IN_ORDER)
+            .map(|i| format!("a/{}", i % 150))
+            .collect();
+        let entries: Vec<(&str, usize)> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        let mut merged = Locations::default();
+        merged.absorb(table(&entries));
+        assert!(merged.by_agreement.get("a").is_some_and(|part| part.sorted));
+        for read in [&table(&entries), &merged] {
+            assert_eq!(read.get("a/0"), Some(at(0)));
+            assert_eq!(read.get("a/149"), Some(at(149)));
+            assert_eq!(read.get("a/150"), None);
         }
     }
 
