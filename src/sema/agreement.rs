@@ -641,7 +641,7 @@ fn lower_tiers(
             Some(price) => match &price.amount.unit {
                 Unit::Currency(currency) => ctx.number(&price.amount).map(|amount| ir::Money {
                     amount: ir::Dec::new(amount),
-                    currency: currency.clone(),
+                    currency: currency.to_string(),
                 }),
                 _ => {
                     let diagnostic = Diagnostic::error(

@@ -133,7 +133,7 @@ impl Ctx<'_> {
                 }
                 Some(Amount::Money {
                     amount: Dec::new(value),
-                    currency: currency.clone(),
+                    currency: currency.to_string(),
                 })
             }
             (Unit::Currency(_), Some(basis)) => {

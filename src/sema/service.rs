@@ -30,7 +30,7 @@ pub(super) fn objective_id(objective: &ast::Objective) -> String {
         ObjectiveKind::Throughput { .. } => "throughput".to_string(),
         ObjectiveKind::Response { priority, .. } => ["response.", &priority.value].concat(),
         ObjectiveKind::Resolution { priority, .. } => ["resolution.", &priority.value].concat(),
-        ObjectiveKind::Outcome { id, .. } => id.value.clone(),
+        ObjectiveKind::Outcome(outcome) => outcome.id.value.clone(),
     }
 }
 
@@ -639,12 +639,13 @@ impl Ctx<'_> {
                     }
                 })
             }
-            ObjectiveKind::Outcome {
-                id,
-                title,
-                target,
-                extra_targets,
-            } => {
+            ObjectiveKind::Outcome(outcome) => {
+                let ast::Outcome {
+                    id,
+                    title,
+                    target,
+                    extra_targets,
+                } = &**outcome;
                 for extra in extra_targets {
                     self.duplicate(
                         *extra,
@@ -981,7 +982,7 @@ fn needs_window(kind: &ObjectiveKind) -> bool {
         ObjectiveKind::Availability { .. }
             | ObjectiveKind::Latency { .. }
             | ObjectiveKind::ErrorRate { .. }
-            | ObjectiveKind::Outcome { .. }
+            | ObjectiveKind::Outcome(_)
     )
 }
 
@@ -1000,7 +1001,7 @@ fn objective_head_end(objective: &ast::Objective) -> Span {
         ObjectiveKind::ErrorRate { max } => max.span,
         ObjectiveKind::Throughput { min, .. } => min.span,
         ObjectiveKind::Response { within, .. } | ObjectiveKind::Resolution { within, .. } => within.span,
-        ObjectiveKind::Outcome { title, .. } => title.span,
+        ObjectiveKind::Outcome(outcome) => outcome.title.span,
     }
 }
 

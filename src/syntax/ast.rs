@@ -301,21 +301,26 @@ pub enum ObjectiveKind {
     Response {
         priority: Ident,
         within: Quantity,
-        attainment: Option<Quantity>,
+        attainment: Option<Box<Quantity>>,
     },
     Resolution {
         priority: Ident,
         within: Quantity,
-        attainment: Option<Quantity>,
+        attainment: Option<Box<Quantity>>,
     },
-    Outcome {
-        id: Ident,
-        title: Text,
-        /// `None` when the block has no `target` line; the target's own window and calendar
-        /// are stored on the objective.
-        target: Option<Quantity>,
-        extra_targets: Vec<Span>,
-    },
+    /// Boxed, as the largest kind and one of the rarest, so that every objective's tree is
+    /// the size of the others.
+    Outcome(Box<Outcome>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub id: Ident,
+    pub title: Text,
+    /// `None` when the block has no `target` line; the target's own window and calendar are
+    /// stored on the objective.
+    pub target: Option<Quantity>,
+    pub extra_targets: Vec<Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,7 +336,8 @@ pub enum Window {
     CalendarMonth(Span),
     CalendarQuarter(Span),
     CalendarYear(Span),
-    Rolling(Quantity, Span),
+    /// Boxed: most windows are calendar windows, and an objective's tree is kept small.
+    Rolling(Box<Quantity>, Span),
 }
 
 impl Window {
@@ -456,5 +462,5 @@ pub enum Unit {
     Months,
     Years,
     BusinessDays,
-    Currency(String),
+    Currency(Box<str>),
 }

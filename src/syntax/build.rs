@@ -183,9 +183,24 @@ impl Builder {
 /// first growth makes room for four and most of these hold one or two. A small file's tree is
 /// not worth the reallocation.
 fn tighten<T>(list: &mut Vec<T>, ends_file: bool) {
-    if !ends_file {
-        list.shrink_to_fit();
+    if !ends_file && list.len() < list.capacity() {
+        // A new list of the exact length: `shrink_to_fit` keeps the block when the allocator
+        // can (mimalloc keeps any block still at least half used, so four tiers' room for two).
+        let mut exact = Vec::with_capacity(list.len());
+        exact.append(list);
+        *list = exact;
     }
+}
+
+/// How many objectives a service or site declares, so that its list is sized at once: an
+/// objective's tree is the largest node, and a list grown by doubling holds up to twice the
+/// room it needs.
+fn objectives_in(block: &Pair<'_, Rule>) -> usize {
+    block
+        .clone()
+        .into_inner()
+        .filter(|c| is_objective(c.as_rule()))
+        .count()
 }
 
 /// The rules of the kinds of objective (`objective` is a silent choice in the tree grammar).
@@ -590,7 +605,7 @@ impl Builder {
             descriptions: Vec::new(),
             depends_on: Vec::new(),
             supports: Vec::new(),
-            objectives: Vec::new(),
+            objectives: Vec::with_capacity(objectives_in(&p)),
             sites: Vec::new(),
             warnings: Vec::new(),
             span: s,
@@ -611,7 +626,6 @@ impl Builder {
                 _ => service.objectives.extend(self.objective(c)),
             }
         }
-        tighten(&mut service.objectives, self.ends_file);
         tighten(&mut service.sites, self.ends_file);
         service
     }
@@ -623,7 +637,7 @@ impl Builder {
             id: empty_at(s),
             title: None,
             locations: Vec::new(),
-            objectives: Vec::new(),
+            objectives: Vec::with_capacity(objectives_in(&p)),
             span: s,
         };
         for c in p.into_inner() {
@@ -635,7 +649,6 @@ impl Builder {
                 _ => site.objectives.extend(self.objective(c)),
             }
         }
-        tighten(&mut site.objectives, self.ends_file);
         site
     }
 
@@ -701,7 +714,7 @@ impl Builder {
                         _ => RateUnit::Second,
                     }
                 }
-                Rule::attainment => attainment = Some(self.quantity_in(c, Rule::target)),
+                Rule::attainment => attainment = Some(Box::new(self.quantity_in(c, Rule::target))),
                 Rule::window => objective.window = Some(self.window(c)),
                 Rule::measured_during => objective.during = Some(self.measured_during(c)),
                 Rule::indicator => objective.indicators.push(self.indicator(c)),
@@ -752,12 +765,12 @@ impl Builder {
                 within: first_quantity(),
                 attainment,
             },
-            Rule::outcome => ObjectiveKind::Outcome {
+            Rule::outcome => ObjectiveKind::Outcome(Box::new(Outcome {
                 id: first_ident,
                 title: title.unwrap_or_else(|| empty_at(s)),
                 target: outcome_target,
                 extra_targets,
-            },
+            })),
             _ => return None,
         };
         tighten(&mut objective.indicators, self.ends_file);
@@ -808,7 +821,9 @@ impl Builder {
                         Window::CalendarMonth(s)
                     };
                 }
-                Rule::rolling_window => return Window::Rolling(self.quantity_in(c, Rule::duration), s),
+                Rule::rolling_window => {
+                    return Window::Rolling(Box::new(self.quantity_in(c, Rule::duration)), s)
+                }
                 _ => {}
             }
         }
@@ -1039,7 +1054,7 @@ fn unit_of(text: &str) -> Unit {
         "d" => Unit::Days,
         "w" => Unit::Weeks,
         _ if text.starts_with("business") => Unit::BusinessDays,
-        _ if text.bytes().all(|b| b.is_ascii_uppercase()) => Unit::Currency(text.to_string()),
+        _ if text.bytes().all(|b| b.is_ascii_uppercase()) => Unit::Currency(text.into()),
         _ => match text.trim_end_matches('s') {
             "millisecond" => Unit::Milliseconds,
             "second" => Unit::Seconds,
@@ -1101,7 +1116,7 @@ mod tests {
             ("2 years", "2", Unit::Years),
             ("2 business days", "2", Unit::BusinessDays),
             ("1\tbusiness  day", "1", Unit::BusinessDays),
-            ("1200 EUR", "1200", Unit::Currency("EUR".to_string())),
+            ("1200 EUR", "1200", Unit::Currency("EUR".into())),
             ("500", "500", Unit::None),
         ];
         for (text, number, unit) in cases {
