@@ -1055,8 +1055,8 @@ fn objective_changes(
     changes.text(
         subject,
         "how it is measured",
-        before.measured_by.clone(),
-        after.measured_by.clone(),
+        before.measured_by.as_deref().map(str::to_string),
+        after.measured_by.as_deref().map(str::to_string),
         location,
     );
     changes.text(

@@ -61,14 +61,16 @@ pub struct Agreement {
 }
 
 /// Where an item inherited from a parent agreement came from, and whether it was overridden.
+/// Both are agreement ids, rarely set and never changed, so boxed strings: every objective
+/// carries an origin.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Origin {
     /// Set when the item is taken unchanged from this (ancestor) agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inherited_from: Option<String>,
+    pub inherited_from: Option<Box<str>>,
     /// Set when the item replaces or changes the one of this (ancestor) agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<String>,
+    pub overrides: Option<Box<str>>,
 }
 
 impl Origin {
@@ -440,12 +442,13 @@ pub struct Objective {
     pub commitment: Commitment,
     pub window: Option<Window>,
     pub measured: Measurement,
-    pub error_budget: Option<ErrorBudget>,
+    /// Boxed, with `measured_by` a boxed string: an objective is the IR's most numerous item.
+    pub error_budget: Option<Box<ErrorBudget>>,
     /// Early warning: alert when this share of the error budget is spent.
     pub warn_at_budget_spent_percent: Option<Dec>,
     pub indicator: Option<Box<Indicator>>,
     /// How the objective is measured, in words.
-    pub measured_by: Option<String>,
+    pub measured_by: Option<Box<str>>,
     #[serde(flatten)]
     pub origin: Origin,
 }

@@ -969,7 +969,7 @@ fn inherited<T>(mut item: T, parent_id: Option<&str>, origin: impl Fn(&mut T) ->
     // the parent itself inherited it.
     let o = origin(&mut item);
     if o.inherited_from.is_none() {
-        o.inherited_from = parent_id.map(str::to_string);
+        o.inherited_from = parent_id.map(Box::from);
     }
     o.overrides = None;
     item

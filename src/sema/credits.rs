@@ -180,7 +180,7 @@ impl Ctx<'_> {
             Some(w) => self.window(w),
             None => target.as_ref().and_then(|(_, o)| o.window.clone()),
         };
-        let mut tiers = Vec::new();
+        let mut tiers = Vec::with_capacity(credits.tiers.len());
         for tier in &credits.tiers {
             let from = tier
                 .from

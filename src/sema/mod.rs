@@ -119,7 +119,7 @@ impl<'a> Ctx<'a> {
 pub(crate) fn overriding(base: &ir::Origin, parent_id: Option<&str>) -> ir::Origin {
     ir::Origin {
         inherited_from: None,
-        overrides: base.inherited_from.clone().or(parent_id.map(str::to_string)),
+        overrides: base.inherited_from.clone().or(parent_id.map(Box::from)),
     }
 }
 

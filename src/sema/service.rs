@@ -471,7 +471,7 @@ impl Ctx<'_> {
         let measured_by = objective
             .measured_by
             .first()
-            .map(|m| m.value.clone())
+            .map(|m| Box::from(m.value.as_str()))
             .or(base.and_then(|b| b.measured_by.clone()));
         let own_warning = self.single_warning(&objective.warnings);
 
@@ -489,7 +489,7 @@ impl Ctx<'_> {
             commitment,
             window,
             measured,
-            error_budget,
+            error_budget: error_budget.map(Box::new),
             warn_at_budget_spent_percent: base.and_then(|b| b.warn_at_budget_spent_percent),
             indicator,
             measured_by,
@@ -970,7 +970,7 @@ pub(super) fn apply_overrides(objectives: &[Arc<Objective>], overrides: &[Object
 
 fn inherit(mut objective: Objective, parent_id: Option<&str>) -> Objective {
     if objective.origin.inherited_from.is_none() {
-        objective.origin.inherited_from = parent_id.map(str::to_string);
+        objective.origin.inherited_from = parent_id.map(Box::from);
     }
     objective.origin.overrides = None;
     objective
