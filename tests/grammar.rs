@@ -261,23 +261,61 @@ fn a_file_parsed_piece_by_piece_is_the_file_parsed_whole() {
     assert!(whole > 50 && prefixes > 500, "{whole} files, {prefixes} prefixes");
 }
 
-/// A generated spec of about 280 KB is parsed in pieces by `parse`, and gives what a parse in
-/// pieces of one statement each gives, with every service in place.
+/// A generated spec of about 280 KB is parsed in pieces by `parse`, whose tree leaves its 300
+/// services and their credit policies in deferred pieces: read again, the pieces give every
+/// service, and the items the tree keeps are the whole parse's other items.
 #[test]
 fn a_large_spec_is_parsed_in_pieces() {
+    use slac::syntax::ast::AgreementItem;
     let text = slac::corpus::spec(3, 300);
     assert!(text.len() > 3 * 64 * 1024, "{} bytes", text.len());
     assert!(slac::syntax::pieces_agree(&text, 64 * 1024));
     let (tree, diagnostics) = slac::syntax::parse(0, &text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let services = tree.agreements[0]
+    let agreement = &tree.agreements[0];
+    assert!(!agreement.items.iter().any(AgreementItem::is_deferred_kind));
+    assert_eq!(agreement.deferred.services, 300);
+    assert!(agreement.deferred.pieces.len() > 3, "{:?}", agreement.deferred);
+    let mut read = Vec::new();
+    for piece in &agreement.deferred.pieces {
+        let (items, found) = slac::syntax::deferred_items(0, &text, *piece).expect("the piece parses again");
+        assert!(found.is_empty(), "{found:?}");
+        read.extend(items);
+    }
+    let (whole, _) = slac::syntax::parse_in_pieces(0, &text, 1).expect("the spec parses");
+    let (deferred, others): (Vec<AgreementItem>, Vec<AgreementItem>) = whole.agreements[0]
         .items
         .iter()
-        .filter(|item| matches!(item, slac::syntax::ast::AgreementItem::Service(_)))
+        .cloned()
+        .partition(AgreementItem::is_deferred_kind);
+    assert_eq!(read, deferred);
+    assert_eq!(agreement.items, others);
+    let services = read
+        .iter()
+        .filter(|item| matches!(item, AgreementItem::Service(_)))
         .count();
     assert_eq!(services, 300);
-    assert_eq!(
-        slac::syntax::parse_in_pieces(0, &text, 1),
-        Some((tree, diagnostics))
-    );
+}
+
+/// A large file's services are built only when analysis reads their pieces again: a bad
+/// escape in one of them is still reported, once, where it is, and the file's IR is whole.
+#[test]
+fn a_large_specs_deferred_services_report_their_own_problems() {
+    let spec = slac::corpus::spec(3, 300);
+    let good = slac::check_source(std::path::Path::new("large.sla"), &spec);
+    assert!(!good.has_errors(), "{:?}", good.diagnostics);
+    let services: usize = good.agreements().map(|a| a.services.len()).sum();
+    assert_eq!(services, 300);
+
+    let text = spec.replacen("\"Service 7\"", "\"Service \\q7\"", 1);
+    let at = text.find("\\q7").expect("the escape is in the text");
+    assert!(at > 64 * 1024 || text.len() > 64 * 1024);
+    let checked = slac::check_source(std::path::Path::new("large.sla"), &text);
+    let escapes: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == slac::diagnostics::Code::E104)
+        .collect();
+    assert_eq!(escapes.len(), 1, "{:?}", checked.diagnostics);
+    assert_eq!(escapes[0].primary.span.start(), at);
 }

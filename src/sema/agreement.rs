@@ -11,6 +11,7 @@ use super::service::{apply_overrides, Scope};
 use super::{overriding, place, Ctx, DeferredRef, Lowered};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, key, Origin};
+use crate::syntax;
 use crate::syntax::ast::{self, AgreementItem, Unit};
 
 /// Items that may appear once; a second one is reported against the first.
@@ -42,10 +43,36 @@ fn keep_first<'a, T>(
     }
 }
 
+/// The services, credit policies and penalties of a deferred piece of the file being lowered,
+/// whose text is `text`.
+fn read_again(ctx: &mut Ctx<'_>, text: &str, piece: Span) -> Vec<AgreementItem> {
+    match syntax::deferred_items(ctx.file, text, piece) {
+        Some((items, found)) => {
+            for diagnostic in found {
+                ctx.report(diagnostic);
+            }
+            items
+        }
+        None => {
+            let diagnostic = Diagnostic::error(
+                Code::E100,
+                ctx.file,
+                piece,
+                "this part of the agreement could not be read again",
+            )
+            .label("parsed once, not twice")
+            .help("this is a bug in slac: please report it, with the file");
+            ctx.report(diagnostic);
+            Vec::new()
+        }
+    }
+}
+
 pub(super) fn lower(
     ctx: &mut Ctx<'_>,
     agreement: ast::Agreement,
     source: &str,
+    text: &str,
     parent: Option<&ir::Agreement>,
 ) -> Lowered {
     let ast::Agreement {
@@ -53,10 +80,12 @@ pub(super) fn lower(
         title,
         header,
         items,
+        deferred: pieces,
     } = agreement;
     // Services, credits and penalties are taken apart from the other items: each one's tree is
     // dropped as soon as it is lowered, so a large agreement never holds its whole tree and its
-    // whole IR at once.
+    // whole IR at once. A large file's tree does not hold them at all: they are read again
+    // from its deferred pieces, one piece at a time, once the other items are known.
     let mut service_items = Vec::new();
     let mut remedy_items = Vec::new();
     let mut others = Vec::new();
@@ -416,7 +445,7 @@ pub(super) fn lower(
         })
         .unwrap_or_default();
     // Room for every service at once: a list that doubles as it grows is up to half empty.
-    services.reserve_exact(service_items.len());
+    services.reserve_exact(service_items.len() + pieces.services);
     // Services by id, so that lowering many services stays linear.
     let mut service_index: HashMap<String, usize> = services
         .iter()
@@ -426,9 +455,27 @@ pub(super) fn lower(
     let mut service_spans: HashMap<String, Span> = HashMap::default();
     // Each service's `depends on`, checked once every service of the agreement is known.
     let mut dependencies: Vec<(String, Vec<ast::Reference>)> = Vec::new();
-    for item in service_items {
-        let AgreementItem::Service(mut service) = item else {
-            continue;
+    // The services of the tree, then those of the deferred pieces (a file has one or the
+    // other), in the order of the text; the credits and penalties of the pieces join the
+    // tree's, for after the services.
+    let mut pieces = pieces.pieces.into_iter();
+    let mut pending = service_items.into_iter();
+    loop {
+        let Some(item) = pending.next() else {
+            match pieces.next() {
+                Some(piece) => {
+                    pending = read_again(ctx, text, piece).into_iter();
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let mut service = match item {
+            AgreementItem::Service(service) => service,
+            other => {
+                remedy_items.push(other);
+                continue;
+            }
         };
         if unique(ctx, &mut service_spans, &service.id, "service") {
             let position = service_index.get(&service.id.value).copied();

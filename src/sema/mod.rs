@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir;
-use crate::source::FileId;
+use crate::source::{FileId, SourceMap};
 use crate::syntax::ast;
 
 pub use agreement::add_period;
@@ -179,9 +179,10 @@ pub(crate) fn duplicate_agreement(id: &str, at: (FileId, Span), first: (FileId, 
     .help("agreement ids are unique across a project; rename one of them")
 }
 
-/// Analyzes the files of a run. The agreements' syntax trees are taken out of `files` (and
-/// freed as they are lowered); imports and file names stay.
-pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
+/// Analyzes the files of a run, whose texts `sources` holds (a large file's services are read
+/// from it again). The agreements' syntax trees are taken out of `files` (and freed as they are
+/// lowered); imports and file names stay.
+pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     let mut diagnostics = Vec::new();
 
     // Every agreement of the run, by id; the first definition wins.
@@ -314,7 +315,8 @@ pub fn analyze(files: &mut [ParsedFile]) -> Analysis {
                 let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
                 let mut found = Vec::new();
                 let mut ctx = Ctx::new(file.id, &mut found);
-                let result = agreement::lower(&mut ctx, agreement, &file.name, parent_ir);
+                let result =
+                    agreement::lower(&mut ctx, agreement, &file.name, sources.text(file.id), parent_ir);
                 let mut found_locations = std::mem::take(&mut ctx.locations);
                 found_locations.sort();
                 (index, result, found, found_locations)

@@ -40,6 +40,33 @@ pub struct Agreement {
     /// The header `agreement ID "TITLE"`, where "missing item" errors point.
     pub header: Span,
     pub items: Vec<AgreementItem>,
+    /// Services, credit policies and penalties left out of `items`, in a large file: see
+    /// [`Deferred`]. Empty when the file was parsed whole.
+    pub deferred: Deferred,
+}
+
+/// The pieces of a large agreement's body whose services, credit policies and penalties the
+/// tree does not keep (every other item of a piece is in `items`). They were parsed, and any
+/// syntax error reported, with the rest of the file; analysis reads each piece again with
+/// `syntax::deferred_items`, lowers what it holds and drops it, so that the whole tree of a
+/// large agreement is never held (as a script engine pre-parses a function body and parses it
+/// fully only when it runs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deferred {
+    /// Byte ranges of the file, in the order of the text; each ends between two items.
+    pub pieces: Vec<Span>,
+    /// How many services the pieces hold, so that their list is sized at once.
+    pub services: usize,
+}
+
+impl AgreementItem {
+    /// Whether the item is one that a large agreement's tree leaves in its deferred pieces.
+    pub fn is_deferred_kind(&self) -> bool {
+        matches!(
+            self,
+            AgreementItem::Service(_) | AgreementItem::Credits(_) | AgreementItem::Penalty(_)
+        )
+    }
 }
 
 /// The larger items are boxed, so that a `kind` line does not take the room of a service.

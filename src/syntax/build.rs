@@ -67,6 +67,67 @@ pub(super) fn items(
     (items, builder.diagnostics)
 }
 
+/// A piece of an agreement's body, less its services, credit policies and penalties.
+pub(super) struct Outline {
+    /// The items that are none of the three.
+    pub items: Vec<AgreementItem>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each service's id and number of objectives, its own and its sites', for the limits.
+    pub services: Vec<(Ident, usize)>,
+    /// Whether the piece holds any of the three.
+    pub deferred: bool,
+}
+
+/// The items of a piece of an agreement's body, as `items` gives them, less its services,
+/// credit policies and penalties, which are not built (`ast::Deferred`).
+pub(super) fn items_but_deferred(file_id: FileId, root: Pair<'_, Rule>, offset: usize) -> Outline {
+    let mut builder = Builder::new(file_id, offset, false);
+    let mut items = Vec::new();
+    let mut services = Vec::new();
+    let mut deferred = false;
+    for p in root.into_inner() {
+        match p.as_rule() {
+            Rule::service => {
+                deferred = true;
+                let mut id = None;
+                let mut objectives = objectives_in(&p);
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::ident if id.is_none() => id = Some(builder.spanned(&c)),
+                        Rule::site => objectives += objectives_in(&c),
+                        _ => {}
+                    }
+                }
+                services.push((id.unwrap_or_default(), objectives));
+            }
+            Rule::credits | Rule::penalty => deferred = true,
+            _ => items.extend(builder.agreement_item(p)),
+        }
+    }
+    Outline {
+        items,
+        diagnostics: builder.diagnostics,
+        services,
+        deferred,
+    }
+}
+
+/// The services, credit policies and penalties of a piece, which `items_but_deferred` left
+/// out; its other items are not built again.
+pub(super) fn deferred_items(
+    file_id: FileId,
+    root: Pair<'_, Rule>,
+    offset: usize,
+) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
+    let mut builder = Builder::new(file_id, offset, false);
+    let items = root
+        .into_inner()
+        .filter(|p| matches!(p.as_rule(), Rule::service | Rule::credits | Rule::penalty))
+        .filter_map(|p| builder.agreement_item(p))
+        .collect();
+    (items, builder.diagnostics)
+}
+
 impl Builder {
     /// The span of a pair, ending at its last token: pest's implicit whitespace before an
     /// optional part that is absent would otherwise stretch the span over the following lines.
@@ -328,6 +389,7 @@ impl Builder {
             title,
             header: Span::new(whole.start(), header_end.max(whole.start())),
             items,
+            deferred: Deferred::default(),
         }
     }
 

@@ -54,13 +54,15 @@ pub const MAX_OBJECTIVES: usize = 1_000;
 
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
 /// other diagnostics (bad escapes) come with a usable AST. A file longer than
-/// `pieces::PIECE_BYTES` is parsed piece by piece, which holds fewer of pest's tokens at once.
+/// `pieces::PIECE_BYTES` is parsed piece by piece, which holds fewer of pest's tokens at once,
+/// and its tree leaves out its services, credit policies and penalties: analysis reads them
+/// again, a piece at a time, with `deferred_items` (see `ast::Deferred`).
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if let Some(diagnostic) = check_limits(file, text) {
         return (ast::File::default(), vec![diagnostic]);
     }
     if text.len() > pieces::PIECE_BYTES {
-        if let Some(parsed) = parse_in_pieces(file, text, pieces::PIECE_BYTES) {
+        if let Some(parsed) = pieces::parse(file, text, pieces::PIECE_BYTES, pieces::Keep::Others) {
             return parsed;
         }
     }
@@ -68,17 +70,54 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     (ast, diagnostics)
 }
 
-/// `parse` of a file piece by piece, in pieces of at least `piece_bytes` (`pieces.rs`), without
-/// the checks of nesting and line length; `None` when the file does not parse so, as when it
-/// holds a syntax error. `tests/grammar.rs` checks that it gives what `parse` gives.
+/// The services, credit policies and penalties of one piece of `ast::Deferred` of `file`,
+/// whose text is `text`, in the order of the text, with the diagnostics of building them
+/// (bad escapes), which `parse` did not give. `None` if the piece does not parse, which cannot
+/// happen to a piece that `parse` gave for this text: it parsed the same piece.
+pub fn deferred_items(
+    file: FileId,
+    text: &str,
+    piece: Span,
+) -> Option<(Vec<ast::AgreementItem>, Vec<Diagnostic>)> {
+    pieces::deferred_items(file, text, piece)
+}
+
+/// `parse` of a file piece by piece, in pieces of at least `piece_bytes` (`pieces.rs`), keeping
+/// every item and without the checks of nesting and line length; `None` when the file does not
+/// parse so, as when it holds a syntax error. `tests/grammar.rs` checks that it gives what
+/// `parse` gives.
 #[doc(hidden)]
 pub fn parse_in_pieces(file: FileId, text: &str, piece_bytes: usize) -> Option<(ast::File, Vec<Diagnostic>)> {
-    let (ast, mut diagnostics) = pieces::parse(file, text, piece_bytes)?;
-    if let Some(too_many) = check_counts(file, &ast) {
-        diagnostics.push(too_many);
-        return Some((ast::File::default(), diagnostics));
+    pieces::parse(file, text, piece_bytes, pieces::Keep::All)
+}
+
+/// `parse_in_pieces` leaving out services, credit policies and penalties, as `parse` does,
+/// then each agreement's items completed from its deferred pieces and put in the order of the
+/// text: the tree of the whole file, if the pieces were cut and read again right.
+fn parse_deferred_and_complete(
+    file: FileId,
+    text: &str,
+    piece_bytes: usize,
+) -> Option<(ast::File, Vec<Diagnostic>)> {
+    let (mut tree, mut diagnostics) = pieces::parse(file, text, piece_bytes, pieces::Keep::Others)?;
+    for agreement in &mut tree.agreements {
+        let deferred = std::mem::take(&mut agreement.deferred);
+        let mut services = 0;
+        for piece in deferred.pieces {
+            let (items, found) = deferred_items(file, text, piece)?;
+            diagnostics.extend(found);
+            services += items
+                .iter()
+                .filter(|item| matches!(item, ast::AgreementItem::Service(_)))
+                .count();
+            agreement.items.extend(items);
+        }
+        if services != deferred.services {
+            return None;
+        }
+        agreement.items.sort_by_key(|item| item.span().start());
     }
-    Some((ast, diagnostics))
+    Some((tree, diagnostics))
 }
 
 /// `parse`, also returning the tree parser's root pair when the file parsed and passed the
@@ -129,8 +168,9 @@ pub fn parsers_agree(text: &str) -> bool {
 }
 
 /// Whether `parse_in_pieces`, in pieces of at least `piece_bytes`, gives the tree and the
-/// diagnostics of the whole file's parse, or refuses the file as that parse does. The fuzz
-/// target `check` and `tests/grammar.rs` assert it.
+/// diagnostics of the whole file's parse, or refuses the file as that parse does; and so does
+/// the parse that leaves services, credit policies and penalties in deferred pieces, once its
+/// tree is completed from them. The fuzz target `check` and `tests/grammar.rs` assert it.
 #[doc(hidden)]
 pub fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
     // `parse` refuses such a file before either parse.
@@ -140,13 +180,14 @@ pub fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
     let (tree, mut diagnostics, _) = parse_whole(0, text);
     let parsed = !diagnostics.iter().any(|d| d.code == Code::E100);
     crate::diagnostics::sort(&mut diagnostics);
-    match parse_in_pieces(0, text, piece_bytes) {
+    let agrees = |pieces: Option<(ast::File, Vec<Diagnostic>)>| match pieces {
         Some((pieces_tree, mut pieces_diagnostics)) => {
             crate::diagnostics::sort(&mut pieces_diagnostics);
             parsed && pieces_tree == tree && pieces_diagnostics == diagnostics
         }
         None => !parsed,
-    }
+    };
+    agrees(parse_in_pieces(0, text, piece_bytes)) && agrees(parse_deferred_and_complete(0, text, piece_bytes))
 }
 
 /// Runs pest's parse alone (the tree parser's, as `parse` does), without the limits or the
@@ -191,43 +232,65 @@ fn check_lines(file: FileId, text: &str) -> Option<Diagnostic> {
 /// Refuses files with more services, or services with more objectives, than any real
 /// agreement has (`E106`), before analysis spends time and memory on them.
 fn check_counts(file: FileId, ast: &ast::File) -> Option<Diagnostic> {
-    let services = ast
-        .agreements
+    let mut limits = Limits::new(file);
+    ast.agreements
         .iter()
         .flat_map(|a| &a.items)
         .filter_map(|item| match item {
-            ast::AgreementItem::Service(service) => Some(service),
+            ast::AgreementItem::Service(service) => limits.service(&service.id, objective_count(service)),
             _ => None,
-        });
-    for (index, service) in services.enumerate() {
+        })
+        .next()
+}
+
+/// A service's objectives, its own and its sites', as the limits count them.
+fn objective_count(service: &ast::Service) -> usize {
+    service.objectives.len() + service.sites.iter().map(|s| s.objectives.len()).sum::<usize>()
+}
+
+/// The limits on services and objectives, checked one service at a time in the order of the
+/// text (a file parsed in pieces does not keep its services).
+struct Limits {
+    file: FileId,
+    services: usize,
+}
+
+impl Limits {
+    fn new(file: FileId) -> Self {
+        Self { file, services: 0 }
+    }
+
+    /// The `E106` for the next service of the file, `id`, if it is one too many or has too
+    /// many objectives (its own and its sites').
+    fn service(&mut self, id: &ast::Ident, objectives: usize) -> Option<Diagnostic> {
+        let index = self.services;
+        self.services += 1;
         if index == MAX_SERVICES {
             return Some(
                 Diagnostic::error(
                     Code::E106,
-                    file,
-                    service.id.span,
+                    self.file,
+                    id.span,
                     format!("more than {MAX_SERVICES} services in one file"),
                 )
                 .label("one service too many")
                 .help("split the catalogue into several files, one agreement each, that import a shared one"),
             );
         }
-        let objectives =
-            service.objectives.len() + service.sites.iter().map(|s| s.objectives.len()).sum::<usize>();
         if objectives > MAX_OBJECTIVES {
             return Some(
                 Diagnostic::error(
                     Code::E106,
-                    file,
-                    service.id.span,
-                    format!("the service `{}` has {objectives} objectives, more than the {MAX_OBJECTIVES} allowed", service.id.value),
+                    self.file,
+                    id.span,
+                    format!("the service `{}` has {objectives} objectives, more than the {MAX_OBJECTIVES} allowed", id.value),
                 )
                 .label("too many objectives")
                 .help("split the service into several services, or move site targets into their own agreements"),
             );
         }
+        None
     }
-    None
 }
 
 /// Finds the first brace that opens deeper than `MAX_NESTING`, skipping strings and comments.

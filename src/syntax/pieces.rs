@@ -21,8 +21,8 @@ use std::ops::Range;
 use pest::Parser as _;
 
 use super::tree::{Rule, TreeParser};
-use super::{ast, build, comments};
-use crate::diagnostics::Diagnostic;
+use super::{ast, build, comments, objective_count, Limits};
+use crate::diagnostics::{Diagnostic, Span};
 use crate::source::FileId;
 
 /// Files longer than this are parsed piece by piece, in pieces of about this size.
@@ -36,9 +36,24 @@ struct Body {
     cuts: Vec<usize>,
 }
 
+/// What a parse in pieces keeps of the services, credit policies and penalties it builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Every item, as a parse of the whole file does.
+    All,
+    /// Only their pieces (`ast::Deferred`), read again by analysis one piece at a time.
+    Others,
+}
+
 /// Parses `text` piece by piece, in pieces of at least `piece_bytes` (each agreement body's
-/// last piece may be shorter). `None` when the text does not parse this way.
-pub(super) fn parse(file: FileId, text: &str, piece_bytes: usize) -> Option<(ast::File, Vec<Diagnostic>)> {
+/// last piece may be shorter), and applies the limits on services and objectives (`E106`) as
+/// it goes. `None` when the text does not parse this way.
+pub(super) fn parse(
+    file: FileId,
+    text: &str,
+    piece_bytes: usize,
+    keep: Keep,
+) -> Option<(ast::File, Vec<Diagnostic>)> {
     let bodies = bodies(text.as_bytes(), piece_bytes)?;
     let (mut tree, mut diagnostics) = {
         let outline = outline(text, &bodies)?;
@@ -48,21 +63,63 @@ pub(super) fn parse(file: FileId, text: &str, piece_bytes: usize) -> Option<(ast
     if tree.agreements.len() != bodies.len() {
         return None;
     }
+    let mut limits = Limits::new(file);
+    let mut too_many = None;
     for (agreement, body) in tree.agreements.iter_mut().zip(&bodies) {
         let mut start = body.range.start;
         for end in body.cuts.iter().copied().chain([body.range.end]) {
             let piece = text.get(start..end)?;
             let root = TreeParser::parse(Rule::agreement_items, piece).ok()?.next()?;
-            let (items, found) = build::items(file, root, start);
-            agreement.items.extend(items);
-            diagnostics.extend(found);
+            match keep {
+                Keep::All => {
+                    let (items, found) = build::items(file, root, start);
+                    diagnostics.extend(found);
+                    for item in &items {
+                        if let ast::AgreementItem::Service(service) = item {
+                            too_many =
+                                too_many.or_else(|| limits.service(&service.id, objective_count(service)));
+                        }
+                    }
+                    agreement.items.extend(items);
+                }
+                Keep::Others => {
+                    let outline = build::items_but_deferred(file, root, start);
+                    diagnostics.extend(outline.diagnostics);
+                    for (id, objectives) in &outline.services {
+                        too_many = too_many.or_else(|| limits.service(id, *objectives));
+                    }
+                    agreement.items.extend(outline.items);
+                    agreement.deferred.services += outline.services.len();
+                    if outline.deferred {
+                        agreement.deferred.pieces.push(Span::new(start, end));
+                    }
+                }
+            }
             start = end;
         }
     }
     // The outline's diagnostics (in headers) came first; the whole file's parse gives them in
     // the order of the text.
     crate::diagnostics::sort(&mut diagnostics);
+    if let Some(too_many) = too_many {
+        diagnostics.push(too_many);
+        return Some((ast::File::default(), diagnostics));
+    }
     Some((tree, diagnostics))
+}
+
+/// The services, credit policies and penalties of one deferred piece (`ast::Deferred`), in
+/// the order of the text, with the diagnostics of building them (the first parse did not
+/// build them). `None` if the piece does not parse, which cannot happen to a piece of a file
+/// that `parse` accepted.
+pub(super) fn deferred_items(
+    file: FileId,
+    text: &str,
+    piece: Span,
+) -> Option<(Vec<ast::AgreementItem>, Vec<Diagnostic>)> {
+    let part = text.get(piece.start()..piece.end())?;
+    let root = TreeParser::parse(Rule::agreement_items, part).ok()?.next()?;
+    Some(build::deferred_items(file, root, piece.start()))
 }
 
 /// The text with every agreement's body replaced by spaces: the same length, so the outline's
