@@ -59,9 +59,20 @@ pub(super) fn items(
     root: Pair<'_, Rule>,
     offset: usize,
 ) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
+    items_where(file_id, root, offset, |_| true)
+}
+
+/// `items`, of the statements whose rule `wanted` accepts.
+fn items_where(
+    file_id: FileId,
+    root: Pair<'_, Rule>,
+    offset: usize,
+    wanted: impl Fn(Rule) -> bool,
+) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
     let mut builder = Builder::new(file_id, offset, false);
     let items = root
         .into_inner()
+        .filter(|p| wanted(p.as_rule()))
         .filter_map(|p| builder.agreement_item(p))
         .collect();
     (items, builder.diagnostics)
@@ -119,13 +130,9 @@ pub(super) fn deferred_items(
     root: Pair<'_, Rule>,
     offset: usize,
 ) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
-    let mut builder = Builder::new(file_id, offset, false);
-    let items = root
-        .into_inner()
-        .filter(|p| matches!(p.as_rule(), Rule::service | Rule::credits | Rule::penalty))
-        .filter_map(|p| builder.agreement_item(p))
-        .collect();
-    (items, builder.diagnostics)
+    items_where(file_id, root, offset, |rule| {
+        matches!(rule, Rule::service | Rule::credits | Rule::penalty)
+    })
 }
 
 impl Builder {
