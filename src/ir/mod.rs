@@ -63,7 +63,7 @@ pub struct Agreement {
 /// Where an item inherited from a parent agreement came from, and whether it was overridden.
 /// Both are agreement ids, rarely set and never changed, so boxed strings: every objective
 /// carries an origin.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 pub struct Origin {
     /// Set when the item is taken unchanged from this (ancestor) agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -401,14 +401,14 @@ pub enum Measurement {
 }
 
 /// One window's length and the downtime the target allows in it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 pub struct BudgetWindow {
     /// Seconds of measured time in the window (open hours only, for business-hours objectives).
     pub window_seconds: Dec,
     pub allowed_seconds: Dec,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 pub struct ErrorBudget {
     /// The share of the window (or of events) that may miss the target: 100 - target.
     pub allowed_percent: Dec,
@@ -420,7 +420,7 @@ pub struct ErrorBudget {
     pub longest_window: Option<Box<BudgetWindow>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Indicator {
     /// Counters of good (or bad) events and of all events.
@@ -434,7 +434,7 @@ pub enum Indicator {
     PrometheusHistogram { metric: String, matchers: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 pub struct Objective {
     /// `availability`, `latency.p99`, `error-rate`, `throughput`, `response.P1`,
     /// `resolution.P1`, or an outcome's own id.

@@ -446,6 +446,7 @@ pub(super) fn lower(
         .unwrap_or_default();
     // Room for every service at once: a list that doubles as it grows is up to half empty.
     services.reserve_exact(service_items.len() + pieces.services);
+    ctx.share_objectives_of(service_items.len() + pieces.services);
     // Services by id, so that lowering many services stays linear.
     let mut service_index: HashMap<String, usize> = services
         .iter()

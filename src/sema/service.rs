@@ -109,7 +109,7 @@ impl Ctx<'_> {
         // holds the service's own.
         // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
         let mut shared = Vec::with_capacity(objectives.len());
-        shared.extend(objectives.into_iter().map(Arc::new));
+        shared.extend(objectives.into_iter().map(|o| self.share(o)));
         let objectives: Vec<Arc<Objective>> = shared;
         self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
 
@@ -323,6 +323,7 @@ impl Ctx<'_> {
                 }
             }
         }
+        let effective = self.share_own(effective);
         self.check_response_resolution(&effective, &site_spans, service_spans);
         ir::Site {
             id: site.id.value.clone(),
@@ -1052,6 +1053,7 @@ pub(super) fn seconds_text(seconds: Dec) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::SHARED_FROM_SERVICES;
     use super::*;
 
     #[test]
@@ -1122,6 +1124,58 @@ agreement child "Child" {
             };
             assert_ne!(commitment(own), commitment(site), "{name}");
         }
+    }
+
+    /// In an agreement of many services, equal objectives are one allocation, across services
+    /// and sites; different ones are not; in a small agreement nothing is compared.
+    #[test]
+    fn a_large_agreement_shares_its_equal_objectives() {
+        fn find(service: &ir::Service, id: &str) -> Option<Arc<Objective>> {
+            service.objectives.iter().find(|o| &*o.id == id).cloned()
+        }
+        fn same(a: Option<Arc<Objective>>, b: Option<Arc<Objective>>) -> Option<bool> {
+            Some(Arc::ptr_eq(&a?, &b?))
+        }
+        fn services(text: &str) -> Vec<ir::Service> {
+            let checked = crate::check_source(std::path::Path::new("catalogue.sla"), text);
+            assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+            checked.agreements().flat_map(|a| a.services.clone()).collect()
+        }
+        let large = services(&crate::corpus::spec(3, SHARED_FROM_SERVICES + 1));
+        let (first, second) = (&large[0], &large[1]);
+        assert_eq!(
+            same(find(first, "response.P2"), find(second, "response.P2")),
+            Some(true)
+        );
+        assert_eq!(
+            same(find(first, "availability"), find(second, "availability")),
+            Some(false)
+        );
+        // Each site changes `response.P1`, to one of a few values: equal ones are shared.
+        let changed: Vec<Arc<Objective>> = large
+            .iter()
+            .filter_map(|service| {
+                let site = &service.sites.first()?.objectives;
+                site.iter().find(|o| &*o.id == "response.P1").cloned()
+            })
+            .collect();
+        assert_eq!(changed.len(), large.len());
+        let mut pairs = 0;
+        for a in &changed {
+            for b in &changed {
+                assert_eq!(a == b, Arc::ptr_eq(a, b));
+                pairs += usize::from(Arc::ptr_eq(a, b));
+            }
+        }
+        assert!(pairs > changed.len(), "{pairs} shared pairs");
+
+        let small = services(&crate::corpus::spec(3, SHARED_FROM_SERVICES));
+        let (first, second) = (&small[0], &small[1]);
+        assert_eq!(find(first, "response.P2"), find(second, "response.P2"));
+        assert_eq!(
+            same(find(first, "response.P2"), find(second, "response.P2")),
+            Some(false)
+        );
     }
 
     #[test]
