@@ -319,3 +319,24 @@ fn a_large_specs_deferred_services_report_their_own_problems() {
     assert_eq!(escapes.len(), 1, "{:?}", checked.diagnostics);
     assert_eq!(escapes[0].primary.span.start(), at);
 }
+
+/// A large file refused for too many objectives in one service (E106) still reports what
+/// building its services finds, as the whole parse does, though its first parse builds none.
+#[test]
+fn a_refused_large_spec_reports_its_services_problems() {
+    let spec = slac::corpus::spec(3, 100);
+    let crowded = format!(
+        "  service crowded \"Crowded\" {{\n{}  }}\n\n",
+        "    response P1 within 1h\n".repeat(slac::syntax::MAX_OBJECTIVES + 1)
+    );
+    let at = spec.find("  service svc-1 ").expect("a second service");
+    let text = [&spec[..at], &crowded, &spec[at..]]
+        .concat()
+        .replacen("\"Service 7\"", "\"Service \\q7\"", 1);
+    assert!(text.len() > 64 * 1024, "{} bytes", text.len());
+    let (tree, diagnostics) = slac::syntax::parse(0, &text);
+    assert!(tree.agreements.is_empty());
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E104", "E106"], "{diagnostics:?}");
+    assert!(slac::syntax::pieces_agree(&text, 64 * 1024));
+}

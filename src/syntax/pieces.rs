@@ -8,7 +8,9 @@
 //! - each agreement's body, in pieces of about `PIECE_BYTES` (rule `agreement_items`).
 //!
 //! Only one piece's tokens are held at a time, and the syntax tree is the one a parse of the
-//! whole file builds (`tests/grammar.rs` compares them on every fixture and example).
+//! whole file builds (`tests/grammar.rs` compares them on every fixture and example), except
+//! that `parse` leaves services, credit policies and penalties in their pieces
+//! (`ast::Deferred`) for analysis to read again.
 //!
 //! A piece ends after a `}` that closes a block at the level of the agreement's body. Every
 //! statement with a block ends with that block (`grammar/sla.pest`), so a cut falls between two
@@ -102,6 +104,11 @@ pub(super) fn parse(
     // the order of the text.
     crate::diagnostics::sort(&mut diagnostics);
     if let Some(too_many) = too_many {
+        if keep == Keep::Others {
+            // The file is refused: report what building its services finds too, as a parse
+            // of the whole file does.
+            return parse(file, text, piece_bytes, Keep::All);
+        }
         diagnostics.push(too_many);
         return Some((ast::File::default(), diagnostics));
     }
