@@ -111,7 +111,7 @@ pub(super) fn items_but_deferred(file_id: FileId, root: Pair<'_, Rule>, offset: 
                 }
                 services.push((id.unwrap_or_default(), objectives));
             }
-            Rule::credits | Rule::penalty => deferred = true,
+            rule if is_deferred(rule) => deferred = true,
             _ => items.extend(builder.agreement_item(p)),
         }
     }
@@ -130,9 +130,13 @@ pub(super) fn deferred_items(
     root: Pair<'_, Rule>,
     offset: usize,
 ) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
-    items_where(file_id, root, offset, |rule| {
-        matches!(rule, Rule::service | Rule::credits | Rule::penalty)
-    })
+    items_where(file_id, root, offset, is_deferred)
+}
+
+/// The rules of the items a large file's tree leaves in its pieces: the rules of
+/// `ast::AgreementItem::is_deferred_kind`.
+fn is_deferred(rule: Rule) -> bool {
+    matches!(rule, Rule::service | Rule::credits | Rule::penalty)
 }
 
 impl Builder {
