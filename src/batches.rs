@@ -1,11 +1,12 @@
 //! Checking a run in batches of files, so that memory is bounded by a batch, not by the run:
-//! `slac check` on 10,000 files holds 32 of them (with what they import) at a time.
+//! `slac check` on 10,000 files holds 32 of them (with what they import) per thread at a time.
 //!
-//! Each batch is loaded, analyzed and linted as a run of its own, its diagnostics are handed
-//! over file by file, and it is dropped, all while the next is read and analyzed (so at most
-//! two are held). What the files of a batch need from elsewhere they import, and imports are
-//! loaded with the batch, so a file's diagnostics do not depend on how the run is cut (lints
-//! skip only the files that reach an error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
+//! Each batch is loaded, analyzed and linted as a run of its own, by one thread, and its
+//! syntax trees and IR are dropped; its diagnostics are then handed over file by file, in the
+//! order of the batches, while the threads go on with the next batches. What the files of a
+//! batch need from elsewhere they import, and imports are loaded with the batch, so a file's
+//! diagnostics do not depend on how the run is cut (lints skip only the files that reach an
+//! error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
 //! compare: which agreement ids are taken (`E203`), which imported and configuration files
 //! were already reported, and the import graph, so that output comes in the order of a whole
 //! run: the files named, in order, then the files only imported, in the order they are first
@@ -18,25 +19,27 @@
 //! second definition is still analyzed, so its other errors are reported too, where a whole
 //! run skips it.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::ir::key;
+use crate::ir::{key, Location};
 use crate::source::{FileId, SourceMap};
 use crate::workspace::{self, InputError, Workspace};
 use crate::Checked;
 
-/// How many named files a batch holds (their imports come on top). On the 10,000-file corpus
-/// of BENCHMARKS.md on two threads, 32 keeps the peak resident set at 21.4 to 21.6 MiB (48:
-/// 22.9 to 23.9, 64: 24.9 to 25.7, 128: 34.4 to 44.7) at the speed of the larger batches
-/// (0.64 to 0.68 s for 32, 48 and 64; 0.65 to 0.74 s for 128; three runs each); fewer files
-/// per batch leave the two cores less to share.
+/// How many named files a batch holds (their imports come on top, read once per batch). On
+/// the 10,000-file corpus of BENCHMARKS.md on two threads (medians of 8 runs), batches of 8
+/// files peak at 19.7 MiB resident, of 16 at 21.6, of 32 at 23.5 and of 64 at 27.4, in 0.58
+/// to 0.60 s except 64 (0.63 s). 32 reads a file that every spec imports once per 32 specs,
+/// and keeps under the 30 MiB of the target.
 pub const BATCH_FILES: usize = 32;
 
 /// What a run found, in all.
@@ -75,6 +78,13 @@ pub type Emit<'a> = dyn FnMut(&SourceMap, &[Diagnostic]) -> io::Result<()> + Sen
 
 /// Checks and lints `paths` (files and folders, as `crate::check`) in batches of `batch_files`
 /// named files, handing each file's diagnostics to `emit` in the order a whole run sorts them.
+///
+/// Each batch is loaded, analyzed and linted by one thread, which then frees its syntax trees
+/// and IR itself (memory freed by another thread goes back more slowly), and the threads do
+/// not wait for each other between batches. The batches are reported in order, by whichever
+/// thread finishes the one next in order; a batch done early waits, without its IR, in
+/// `Queue::ready`. Threads take batches in order, so a batch waits only for those started
+/// before it.
 pub fn check_in_batches(
     paths: &[PathBuf],
     allow_outside: bool,
@@ -94,29 +104,182 @@ pub fn check_in_batches(
     }
     // Shared with each batch's workspace: named files keep their own project root in
     // whichever batch imports them.
-    let mut run = Run {
-        named: Arc::new(named),
+    let named = Arc::new(named);
+    let batches: Vec<&[(PathBuf, PathBuf)]> = roots.chunks(batch_files.max(1)).collect();
+    let load = |index: usize| {
+        Workspace::load_roots(batches[index].to_vec(), allow_outside, Arc::clone(&named)).map(crate::analyze)
+    };
+    let run = Run {
+        named: Arc::clone(&named),
         ..Run::default()
     };
-    // Each batch is linted, reported and freed while the next is read and analyzed, which
-    // needs nothing from `run`: on two threads, the parallel work of each fills the other's
-    // gaps. On one, they run in turn, the earlier batch first.
-    let mut previous: Option<(Checked, HashSet<FileId>)> = None;
-    for batch in roots.chunks(batch_files.max(1)) {
-        let named = Arc::clone(&run.named);
-        let (settled, loaded) = rayon::join(
-            || run.settle(previous.take(), today, emit),
-            || Workspace::load_roots(batch.to_vec(), allow_outside, named).map(crate::analyze),
-        );
-        settled.map_err(BatchError::Output)?;
-        let mut checked = loaded.map_err(BatchError::Input)?;
-        // After the previous batch's report, which records the files it reported.
-        let helpers = run.taken_ids(&mut checked);
-        previous = Some((checked, helpers));
+    let queue = Queue::new(run, emit);
+    let next = AtomicUsize::new(0);
+    let settle = |run: &mut Run, index: usize, done: Result<Done, InputError>, emit: &mut Emit<'_>| {
+        run.settle(done, || load(index), today, emit)
+    };
+    (0..batches.len()).into_par_iter().with_max_len(1).for_each(|_| {
+        // Each job checks the next batch, not the one its place in the range names, so
+        // that batches are checked in order however rayon splits the range.
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        if queue.stopped.load(Ordering::Relaxed) {
+            return;
+        }
+        let done = load(index).map(|mut checked| {
+            crate::lint(&mut checked, today);
+            Done::of(checked, HashSet::new())
+        });
+        queue.hand_in(index, done, &settle);
+    });
+    let mut settler = queue.order.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(error) = settler.error {
+        return Err(error);
     }
-    run.settle(previous, today, emit).map_err(BatchError::Output)?;
-    run.finish(&roots, emit).map_err(BatchError::Output)?;
-    Ok(run.totals)
+    settler
+        .run
+        .finish(&roots, settler.emit)
+        .map_err(BatchError::Output)?;
+    Ok(settler.run.totals)
+}
+
+/// The batches checked but not yet reported, and the one thread at a time that reports them.
+struct Queue<'e, 'a> {
+    /// Batches checked, by their place in the run, until those before them are reported.
+    ready: Mutex<BTreeMap<usize, Result<Done, InputError>>>,
+    order: Mutex<Settler<'e, 'a>>,
+    /// Set once reporting failed: later batches are not checked.
+    stopped: AtomicBool,
+}
+
+/// Reports a batch, given its place in the run and what checking it gave.
+type Settle<'s, 'a> =
+    dyn Fn(&mut Run, usize, Result<Done, InputError>, &mut Emit<'a>) -> Result<(), BatchError> + Sync + 's;
+
+/// What reporting in order needs: the run, the next batch to report, and the output.
+struct Settler<'e, 'a> {
+    run: Run,
+    next: usize,
+    emit: &'e mut Emit<'a>,
+    error: Option<BatchError>,
+}
+
+impl<'e, 'a> Queue<'e, 'a> {
+    fn new(run: Run, emit: &'e mut Emit<'a>) -> Self {
+        Queue {
+            ready: Mutex::new(BTreeMap::new()),
+            order: Mutex::new(Settler {
+                run,
+                next: 0,
+                emit,
+                error: None,
+            }),
+            stopped: AtomicBool::new(false),
+        }
+    }
+
+    /// Adds batch `index`, then reports every batch that is next in order, unless another
+    /// thread is reporting (it then reports this one too).
+    fn hand_in(&self, index: usize, done: Result<Done, InputError>, settle: &Settle<'_, 'a>) {
+        lock(&self.ready).insert(index, done);
+        loop {
+            let mut guard = match self.order.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                // (Also when this thread is the one reporting, and checked this batch while
+                // waiting for work it handed to another thread.)
+                Err(TryLockError::WouldBlock) => return,
+            };
+            let settler = &mut *guard;
+            while settler.error.is_none() {
+                let Some(done) = lock(&self.ready).remove(&settler.next) else {
+                    break;
+                };
+                if let Err(error) = settle(&mut settler.run, settler.next, done, settler.emit) {
+                    settler.error = Some(error);
+                    self.stopped.store(true, Ordering::Relaxed);
+                }
+                settler.next += 1;
+            }
+            let next = settler.next;
+            let stopped = settler.error.is_some();
+            drop(guard);
+            // A batch handed in while this thread was reporting, after it last looked.
+            if stopped || !lock(&self.ready).contains_key(&next) {
+                return;
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A batch checked and linted, without its syntax trees and IR: what reporting it needs.
+struct Done {
+    sources: SourceMap,
+    roots: Vec<FileId>,
+    diagnostics: Vec<Diagnostic>,
+    /// The `.sla` files, in order.
+    spec_files: Vec<FileId>,
+    imports: BTreeMap<FileId, Vec<FileId>>,
+    definitions: Vec<Definition>,
+    /// Files read only for the diagnostics of this batch (the first definition of an id).
+    helpers: HashSet<FileId>,
+}
+
+/// An agreement defined in a batch.
+struct Definition {
+    file: FileId,
+    id: String,
+    at: Location,
+}
+
+impl Done {
+    fn of(checked: Checked, helpers: HashSet<FileId>) -> Done {
+        let definitions = definitions(&checked);
+        let Checked {
+            sources,
+            roots,
+            diagnostics,
+            programs,
+            imports,
+            ..
+        } = checked;
+        Done {
+            sources,
+            roots,
+            diagnostics,
+            spec_files: programs.into_keys().collect(),
+            imports,
+            definitions,
+            helpers,
+        }
+    }
+
+    fn imports_of(&self, file: FileId) -> &[FileId] {
+        self.imports.get(&file).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The agreements of a checked batch, in file order, where their id was written.
+fn definitions(checked: &Checked) -> Vec<Definition> {
+    let mut found = Vec::new();
+    for file in checked.spec_files() {
+        let Some(program) = checked.program(file) else {
+            continue;
+        };
+        for agreement in &program.agreements {
+            if let Some(at) = checked.locations.get(&key::agreement(&agreement.id)) {
+                found.push(Definition {
+                    file,
+                    id: agreement.id.clone(),
+                    at,
+                });
+            }
+        }
+    }
+    found
 }
 
 /// What the batches of a run share.
@@ -153,22 +316,74 @@ fn identity_of(sources: &SourceMap, file: FileId) -> &Path {
 impl Run {
     /// Whether the diagnostics of `file` belong to this batch: a named file is reported by the
     /// batch that names it; a file only imported, by the first batch that imports it.
-    fn owns(&self, checked: &Checked, file: FileId, identity: &Path) -> bool {
-        if checked.roots.contains(&file) {
+    fn owns(&self, roots: &[FileId], file: FileId, identity: &Path) -> bool {
+        if roots.contains(&file) {
             return true;
         }
         !self.named.contains_key(identity) && !self.reported.contains(identity)
     }
 
+    /// Reports a batch checked and linted, unless it defines an agreement id that an earlier
+    /// batch took: a whole run reports that (`E203`) and keeps the lints off the file, so the
+    /// batch is then checked again (`load`) with those errors, and linted after them.
+    fn settle(
+        &mut self,
+        done: Result<Done, InputError>,
+        load: impl FnOnce() -> Result<Checked, InputError>,
+        today: NaiveDate,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), BatchError> {
+        let mut done = done.map_err(BatchError::Input)?;
+        if !self
+            .claim(&done.sources, &done.roots, &done.definitions)
+            .is_empty()
+        {
+            let mut checked = load().map_err(BatchError::Input)?;
+            let helpers = self.taken_ids(&mut checked);
+            crate::lint(&mut checked, today);
+            done = Done::of(checked, helpers);
+        }
+        self.drop_repeated_cycles(&mut done);
+        self.report(&done, emit).map_err(BatchError::Output)
+    }
+
+    /// Records the agreement ids that the batch's own files define, and returns those of its
+    /// `definitions` (by index) that an earlier batch took in another file, with that file's
+    /// identity and path and the id's span there.
+    fn claim(
+        &mut self,
+        sources: &SourceMap,
+        roots: &[FileId],
+        definitions: &[Definition],
+    ) -> Vec<(usize, (PathBuf, PathBuf, Span))> {
+        let mut taken = Vec::new();
+        for (index, definition) in definitions.iter().enumerate() {
+            let identity = identity_of(sources, definition.file);
+            if !self.owns(roots, definition.file, identity) {
+                continue;
+            }
+            match self.ids.get(&definition.id) {
+                Some((first, _, _)) if first == identity => {}
+                Some(earlier) => taken.push((index, earlier.clone())),
+                None => {
+                    let path = sources.path(definition.file).to_path_buf();
+                    let first = (identity.to_path_buf(), path, definition.at.span);
+                    self.ids.insert(definition.id.clone(), first);
+                }
+            }
+        }
+        taken
+    }
+
     /// Removes the import cycles (`E220`) that this batch reports but a whole run reports at
     /// another file, or that an earlier batch reported. A whole run reports a cycle once, at
     /// the file it numbers first: a named file before any file only imported.
-    fn drop_repeated_cycles(&mut self, checked: &mut Checked) {
+    fn drop_repeated_cycles(&mut self, done: &mut Done) {
         let mut repeated: HashSet<FileId> = HashSet::new();
-        for diagnostic in checked.diagnostics.iter().filter(|d| d.code == Code::E220) {
+        for diagnostic in done.diagnostics.iter().filter(|d| d.code == Code::E220) {
             let at = diagnostic.primary.file;
-            let members = cycle_through(checked, at);
-            let place = |file: &FileId| self.named.get(identity_of(&checked.sources, *file)).copied();
+            let members = cycle_through(done, at);
+            let place = |file: &FileId| self.named.get(identity_of(&done.sources, *file)).copied();
             let first_named = members.iter().filter_map(place).min();
             let elsewhere = match (place(&at), first_named) {
                 (Some(here), Some(first)) => first < here,
@@ -177,7 +392,7 @@ impl Run {
             };
             let mut key: Vec<PathBuf> = members
                 .iter()
-                .map(|&f| identity_of(&checked.sources, f).to_path_buf())
+                .map(|&f| identity_of(&done.sources, f).to_path_buf())
                 .collect();
             key.sort();
             if elsewhere || !self.cycles.insert(key) {
@@ -185,8 +400,7 @@ impl Run {
             }
         }
         if !repeated.is_empty() {
-            checked
-                .diagnostics
+            done.diagnostics
                 .retain(|d| d.code != Code::E220 || !repeated.contains(&d.primary.file));
         }
     }
@@ -196,31 +410,10 @@ impl Run {
     /// diagnostics (they are not the batch's own).
     fn taken_ids(&mut self, checked: &mut Checked) -> HashSet<FileId> {
         let mut helpers = HashSet::new();
-        let mut found = Vec::new();
-        for file in checked.spec_files().collect::<Vec<_>>() {
-            let identity = identity_of(&checked.sources, file).to_path_buf();
-            if !self.owns(checked, file, &identity) {
-                continue;
-            }
-            let Some(program) = checked.program(file) else {
-                continue;
-            };
-            for agreement in &program.agreements {
-                let Some(at) = checked.locations.get(&key::agreement(&agreement.id)) else {
-                    continue;
-                };
-                match self.ids.get(&agreement.id) {
-                    Some((first, _, _)) if *first == identity => {}
-                    Some(earlier) => found.push((agreement.id.clone(), at, earlier.clone())),
-                    None => {
-                        let path = checked.sources.path(file).to_path_buf();
-                        self.ids
-                            .insert(agreement.id.clone(), (identity.clone(), path, at.span));
-                    }
-                }
-            }
-        }
-        for (id, at, (first_identity, first_path, first_span)) in found {
+        let definitions = definitions(checked);
+        let taken = self.claim(&checked.sources, &checked.roots, &definitions);
+        for (index, (first_identity, first_path, first_span)) in taken {
+            let Definition { id, at, .. } = &definitions[index];
             // The first definition's file, read again if this batch does not hold it.
             let held = (0..checked.sources.len())
                 .find(|&f| identity_of(&checked.sources, f) == first_identity.as_path());
@@ -234,68 +427,47 @@ impl Run {
                     Err(_) => continue,
                 },
             };
-            let diagnostic = crate::sema::duplicate_agreement(&id, (at.file, at.span), (first, first_span));
+            let diagnostic = crate::sema::duplicate_agreement(id, (at.file, at.span), (first, first_span));
             checked.diagnostics.push(diagnostic);
         }
         crate::diagnostics::sort(&mut checked.diagnostics);
         helpers
     }
 
-    /// Lints and reports a checked batch, if there is one, and frees it.
-    fn settle(
-        &mut self,
-        batch: Option<(Checked, HashSet<FileId>)>,
-        today: NaiveDate,
-        emit: &mut Emit<'_>,
-    ) -> io::Result<()> {
-        let Some((mut checked, helpers)) = batch else {
-            return Ok(());
-        };
-        crate::lint(&mut checked, today);
-        // (After the lints: a cycle reported elsewhere still keeps them off its files here.)
-        self.drop_repeated_cycles(&mut checked);
-        self.report(&checked, &helpers, emit)
-    }
-
     /// Hands over the diagnostics of the batch's named files, and holds back those of files
     /// only imported and of configuration files until `finish`.
-    fn report(
-        &mut self,
-        checked: &Checked,
-        helpers: &HashSet<FileId>,
-        emit: &mut Emit<'_>,
-    ) -> io::Result<()> {
+    fn report(&mut self, done: &Done, emit: &mut Emit<'_>) -> io::Result<()> {
         // The diagnostics are sorted by file.
-        let by_file: HashMap<FileId, &[Diagnostic]> = checked
+        let by_file: HashMap<FileId, &[Diagnostic]> = done
             .diagnostics
             .chunk_by(|a, b| a.primary.file == b.primary.file)
             .map(|group| (group[0].primary.file, group))
             .collect();
-        let specs: HashSet<FileId> = checked.spec_files().collect();
-        for file in (0..checked.sources.len()).filter(|f| !helpers.contains(f)) {
-            let identity = identity_of(&checked.sources, file).to_path_buf();
-            if !self.owns(checked, file, &identity) {
+        let specs: HashSet<FileId> = done.spec_files.iter().copied().collect();
+        for file in (0..done.sources.len()).filter(|f| !done.helpers.contains(f)) {
+            let identity = identity_of(&done.sources, file).to_path_buf();
+            if !self.owns(&done.roots, file, &identity) {
                 continue;
             }
             let diagnostics = by_file.get(&file).copied().unwrap_or(&[]);
             if specs.contains(&file) {
-                let imports = checked
+                let imports = done
                     .imports_of(file)
                     .iter()
-                    .map(|&i| identity_of(&checked.sources, i).to_path_buf())
+                    .map(|&i| identity_of(&done.sources, i).to_path_buf())
                     .collect();
                 self.imports.insert(identity.clone(), imports);
                 self.totals.files += 1;
             }
-            if checked.roots.contains(&file) {
-                self.emit(&checked.sources, diagnostics, emit)?;
+            if done.roots.contains(&file) {
+                self.emit(&done.sources, diagnostics, emit)?;
                 continue;
             }
             self.reported.insert(identity.clone());
             if diagnostics.is_empty() {
                 continue;
             }
-            let part = Part::extract(&checked.sources, diagnostics);
+            let part = Part::extract(&done.sources, diagnostics);
             if specs.contains(&file) {
                 self.imported.insert(identity, part);
             } else {
@@ -349,7 +521,7 @@ impl Run {
 }
 
 /// The files of the import cycle through `file`: those it reaches that reach it back.
-fn cycle_through(checked: &Checked, file: FileId) -> Vec<FileId> {
+fn cycle_through(done: &Done, file: FileId) -> Vec<FileId> {
     let reach = |next: &dyn Fn(FileId) -> Vec<FileId>| -> HashSet<FileId> {
         let mut seen = HashSet::from([file]);
         let mut stack = vec![file];
@@ -362,11 +534,12 @@ fn cycle_through(checked: &Checked, file: FileId) -> Vec<FileId> {
         }
         seen
     };
-    let forward = reach(&|f| checked.imports_of(f).to_vec());
+    let forward = reach(&|f| done.imports_of(f).to_vec());
     let backward = reach(&|f| {
-        checked
-            .spec_files()
-            .filter(|&importer| checked.imports_of(importer).contains(&f))
+        done.spec_files
+            .iter()
+            .copied()
+            .filter(|&importer| done.imports_of(importer).contains(&f))
             .collect()
     });
     let mut members: Vec<FileId> = forward.intersection(&backward).copied().collect();

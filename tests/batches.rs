@@ -164,3 +164,34 @@ fn the_limit_and_the_summary_span_batches() {
         "{stderr}"
     );
 }
+
+/// Batches are reported in order on any number of threads, also when later batches are done
+/// first: every tenth file here is 20 times larger than the others.
+#[test]
+fn batches_done_out_of_order_are_reported_in_order() {
+    let folder = tempfile::tempdir().unwrap();
+    for index in 0..40u64 {
+        let services = if index % 10 == 0 { 100 } else { 5 };
+        let path = folder.path().join(format!("spec-{index:02}.sla"));
+        std::fs::write(path, slac::corpus::spec(index, services)).unwrap();
+    }
+    let paths = [folder.path().to_path_buf()];
+    let expected = whole(&paths);
+    assert_eq!(expected.1.files, 40);
+    assert!(expected.1.warnings >= 40, "{}", expected.0);
+    for threads in [1, 2, 4] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for batch_files in [1, 3] {
+            let got = pool.install(|| batched(&paths, batch_files));
+            assert!(
+                got == expected,
+                "{threads} threads, batches of {batch_files}:\n{}\nwhole:\n{}",
+                got.0,
+                expected.0
+            );
+        }
+    }
+}
