@@ -92,11 +92,11 @@ pub fn check_in_batches(
     batch_files: usize,
     emit: &mut Emit<'_>,
 ) -> Result<Totals, BatchError> {
-    let given = workspace::sla_files(paths).map_err(BatchError::Input)?;
+    let given = workspace::identified_sla_files(paths).map_err(BatchError::Input)?;
     // Each file once, in the order given, as a whole run takes them.
     let mut named: HashMap<PathBuf, usize> = HashMap::new();
     let mut roots: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (path, identity) in workspace::identify(given) {
+    for (path, identity) in given {
         if !named.contains_key(&identity) {
             named.insert(identity.clone(), roots.len());
             roots.push((path, identity));
