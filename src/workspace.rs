@@ -474,11 +474,7 @@ impl GivenFile {
 /// `realpath` rather than 10,000 (each a `readlink` per component of the path); the others are
 /// resolved in parallel.
 pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, InputError> {
-    let mut files = Vec::new();
-    for path in paths {
-        collect(path, &mut files)?;
-    }
-    Ok(files
+    Ok(collect_all(paths)?
         .into_par_iter()
         .map(|(path, known)| {
             let identity = known.unwrap_or_else(|| identity(&path));
@@ -489,11 +485,16 @@ pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.
 pub fn sla_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    Ok(collect_all(paths)?.into_iter().map(|(path, _)| path).collect())
+}
+
+/// `collect` over each path, in order.
+fn collect_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>, InputError> {
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files)?;
     }
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    Ok(files)
 }
 
 /// Expands a path to the `.sla` files it names, sorted, skipping hidden and `target` folders
