@@ -1,5 +1,6 @@
 //! Checking a run in batches of files, so that memory is bounded by a batch, not by the run:
-//! `slac check` on 10,000 files holds 32 of them (with what they import) per thread at a time.
+//! `slac check` on 10,000 files holds 32 of them (with what they import) per thread at a time,
+//! and a large file is checked alongside no more than its own size in other files.
 //!
 //! Each batch is loaded, analyzed and linted as a run of its own, by one thread, and its
 //! syntax trees and IR are dropped; its diagnostics are then handed over file by file, in the
@@ -22,6 +23,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
@@ -32,7 +34,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::ir::{key, Location};
 use crate::source::{FileId, SourceMap};
-use crate::workspace::{self, InputError, Workspace};
+use crate::workspace::{self, InputError, SlaFile, Workspace};
 use crate::Checked;
 
 /// How many named files a batch holds (their imports come on top, read once per batch). On
@@ -42,6 +44,12 @@ use crate::Checked;
 /// and keeps under the 30 MiB of the target.
 pub const BATCH_FILES: usize = 32;
 
+/// How many bytes of named files a batch holds at most, unless one file alone is larger: a
+/// batch of large files is cut short, so that what one thread holds at a time stays near one
+/// large file's worth. (The 10,000 files of BENCHMARKS.md, about 5.5 KB each, fill batches of
+/// [`BATCH_FILES`] at 176 KB.)
+pub const BATCH_BYTES: u64 = 1024 * 1024;
+
 /// How many batches per thread are checked before the threads meet: batches done while an
 /// earlier one is still checked wait, without their IR, and a window bounds how many. With a
 /// 4.7 MB spec first among the 10,000 files of BENCHMARKS.md, on two threads, about 60
@@ -49,6 +57,13 @@ pub const BATCH_FILES: usize = 32;
 /// per thread, 47.5 to 47.7 MiB (2: 46.8 to 46.9), and 0.565 s instead of 0.560 s on the
 /// 10,000 files alone (medians of 8 alternated runs).
 pub const WINDOW_PER_THREAD: usize = 4;
+
+/// How many bytes of named files a window holds at most, unless one batch alone holds more:
+/// then no window holds more than that batch. So a large file is checked alongside no more
+/// than its own size in other files, and two large files are not checked at once; memory
+/// stays near what the largest batch needs alone, as the target of BENCHMARKS.md (3 x the
+/// largest file + 30 MiB) asks.
+pub const WINDOW_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What a run found, in all.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -85,11 +100,13 @@ impl std::error::Error for BatchError {}
 pub type Emit<'a> = dyn FnMut(&SourceMap, &[Diagnostic]) -> io::Result<()> + Send + 'a;
 
 /// Checks and lints `paths` (files and folders, as `crate::check`) in batches of `batch_files`
-/// named files, handing each file's diagnostics to `emit` in the order a whole run sorts them.
+/// named files (fewer when they are over [`BATCH_BYTES`]), handing each file's diagnostics to
+/// `emit` in the order a whole run sorts them.
 ///
 /// Each batch is loaded, analyzed and linted by one thread, which then frees its syntax trees
 /// and IR itself (memory freed by another thread goes back more slowly), and the threads meet
-/// only once per window of [`WINDOW_PER_THREAD`] batches each. The batches are reported in
+/// only once per window of [`WINDOW_PER_THREAD`] batches each (fewer when they are over
+/// [`WINDOW_BYTES`] or the largest batch). The batches are reported in
 /// order, by whichever thread finishes the one next in order; a batch done early waits,
 /// without its IR, in `Queue::ready`, at most until the end of its window.
 pub fn check_in_batches(
@@ -102,17 +119,21 @@ pub fn check_in_batches(
     let given = workspace::identified_sla_files(paths).map_err(BatchError::Input)?;
     // Each file once, in the order given, as a whole run takes them.
     let mut named: HashMap<PathBuf, usize> = HashMap::new();
-    let mut roots: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (path, identity) in given {
-        if !named.contains_key(&identity) {
-            named.insert(identity.clone(), roots.len());
-            roots.push((path, identity));
+    let mut roots: Vec<SlaFile> = Vec::new();
+    for file in given {
+        if !named.contains_key(&file.identity) {
+            named.insert(file.identity.clone(), roots.len());
+            roots.push(file);
         }
     }
     // Shared with each batch's workspace: named files keep their own project root in
     // whichever batch imports them.
     let named = Arc::new(named);
-    let batches: Vec<&[(PathBuf, PathBuf)]> = roots.chunks(batch_files.max(1)).collect();
+    let lens: Vec<u64> = roots.iter().map(|file| file.len).collect();
+    let batches: Vec<&[SlaFile]> = cut(&lens, batch_files, BATCH_BYTES)
+        .into_iter()
+        .map(|batch| &roots[batch])
+        .collect();
     let load = |index: usize| {
         Workspace::load_roots(batches[index].to_vec(), allow_outside, Arc::clone(&named)).map(crate::analyze)
     };
@@ -125,15 +146,16 @@ pub fn check_in_batches(
     let settle = |run: &mut Run, index: usize, done: Result<Done, InputError>, emit: &mut Emit<'_>| {
         run.settle(done, || load(index), today, emit)
     };
-    // A window of batches at a time, so that batches done while an earlier one is still
-    // checked (one large file) wait in a queue no longer than the window.
-    let window = WINDOW_PER_THREAD * rayon::current_num_threads().max(1);
-    for start in (0..batches.len()).step_by(window) {
+    let sizes: Vec<u64> = batches
+        .iter()
+        .map(|batch| batch.iter().map(|file| file.len).sum())
+        .collect();
+    let per_window = WINDOW_PER_THREAD * rayon::current_num_threads().max(1);
+    for window in windows(&sizes, per_window) {
         if queue.stopped.load(Ordering::Relaxed) {
             break;
         }
-        let end = batches.len().min(start + window);
-        (start..end).into_par_iter().with_max_len(1).for_each(|_| {
+        window.into_par_iter().with_max_len(1).for_each(|_| {
             // Each job checks the next batch, not the one its place in the range names, so
             // that batches are checked in order however rayon splits the range.
             let index = next.fetch_add(1, Ordering::Relaxed);
@@ -156,6 +178,35 @@ pub fn check_in_batches(
         .finish(&roots, settler.emit)
         .map_err(BatchError::Output)?;
     Ok(settler.run.totals)
+}
+
+/// Cuts items of the given sizes into runs of consecutive items (batches of files, windows of
+/// batches) of at most `count` items and `bytes` bytes, except that an item larger than
+/// `bytes` makes a run of its own.
+fn cut(sizes: &[u64], count: usize, bytes: u64) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut held: u64 = 0;
+    for (index, &size) in sizes.iter().enumerate() {
+        let over = held.checked_add(size).is_none_or(|total| total > bytes);
+        if index > start && (index - start >= count || over) {
+            runs.push(start..index);
+            start = index;
+            held = 0;
+        }
+        held = held.saturating_add(size);
+    }
+    if start < sizes.len() {
+        runs.push(start..sizes.len());
+    }
+    runs
+}
+
+/// The windows of batches of the given sizes: at most `per_window` batches and
+/// [`WINDOW_BYTES`] each, or as many bytes as the largest batch where that is more.
+fn windows(sizes: &[u64], per_window: usize) -> Vec<Range<usize>> {
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    cut(sizes, per_window, largest.max(WINDOW_BYTES))
 }
 
 /// The batches checked but not yet reported, and the one thread at a time that reports them.
@@ -495,9 +546,9 @@ impl Run {
 
     /// Hands over what was held back: files only imported, in the order a whole run numbers
     /// them (breadth-first from the named files, in order), then configuration files.
-    fn finish(&mut self, roots: &[(PathBuf, PathBuf)], emit: &mut Emit<'_>) -> io::Result<()> {
-        let mut seen: HashSet<&Path> = roots.iter().map(|(_, identity)| identity.as_path()).collect();
-        let mut queue: VecDeque<&Path> = roots.iter().map(|(_, identity)| identity.as_path()).collect();
+    fn finish(&mut self, roots: &[SlaFile], emit: &mut Emit<'_>) -> io::Result<()> {
+        let mut seen: HashSet<&Path> = roots.iter().map(|file| file.identity.as_path()).collect();
+        let mut queue: VecDeque<&Path> = roots.iter().map(|file| file.identity.as_path()).collect();
         let mut order: Vec<PathBuf> = Vec::new();
         while let Some(file) = queue.pop_front() {
             for imported in self.imports.get(file).into_iter().flatten() {
@@ -592,5 +643,46 @@ impl Part {
             sources: own,
             diagnostics,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_cut_by_count_and_by_bytes() {
+        // By count alone.
+        assert_eq!(cut(&[1; 7], 3, 100), vec![0..3, 3..6, 6..7]);
+        // By bytes: a run ends before the item that would take it over.
+        assert_eq!(cut(&[40, 40, 40, 10, 60], 10, 100), vec![0..2, 2..4, 4..5]);
+        assert_eq!(cut(&[40, 40, 40, 10, 50], 10, 100), vec![0..2, 2..5]);
+        // An item over the bound makes a run of its own, wherever it falls.
+        assert_eq!(cut(&[5, 500, 5, 5, 600], 10, 100), vec![0..1, 1..2, 2..4, 4..5]);
+        // A count of 0 is taken as 1; no items, no runs.
+        assert_eq!(cut(&[1, 1], 0, 100), vec![0..1, 1..2]);
+        assert_eq!(cut(&[], 4, 100), Vec::<Range<usize>>::new());
+        // Sizes near the top of u64 do not overflow.
+        assert_eq!(cut(&[u64::MAX, u64::MAX], 4, u64::MAX), vec![0..1, 1..2]);
+    }
+
+    /// Windows are bounded by the largest batch: two large batches are never in one window,
+    /// and a large batch shares its window with no more bytes than its own.
+    #[test]
+    fn a_large_batch_is_checked_alongside_no_more_than_its_own_size() {
+        let large = 5 * WINDOW_BYTES;
+        let mut sizes = vec![large, large];
+        sizes.extend(std::iter::repeat_n(WINDOW_BYTES / 4, 8));
+        sizes.push(large);
+        let cut = windows(&sizes, 16);
+        assert_eq!(cut, vec![0..1, 1..2, 2..10, 10..11]);
+        for window in &cut {
+            let bytes: u64 = sizes[window.clone()].iter().sum();
+            assert!(bytes <= large, "{window:?}: {bytes}");
+        }
+        // Small batches fill windows up to WINDOW_BYTES, or to the count.
+        let small = vec![WINDOW_BYTES / 8; 20];
+        assert_eq!(windows(&small, 16), vec![0..8, 8..16, 16..20]);
+        assert_eq!(windows(&small, 3)[0], 0..3);
     }
 }

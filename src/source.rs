@@ -100,25 +100,19 @@ impl SourceMap {
     /// Reads a file's bytes, at most one byte past the size limit (so `add_bytes` can tell
     /// that it is too large). Needs no map, so files can be read in parallel.
     pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::NotFound,
-            _ => ReadError::Io(e),
-        })?;
+        let file = open(path)?;
         let metadata = file.metadata().map_err(ReadError::Io)?;
         if metadata.is_dir() {
             return Err(ReadError::IsDirectory);
         }
-        // Sized from the metadata, so a file is read in one call (and one more to see the end).
-        let expected = metadata.len().min(MAX_FILE_BYTES + 1);
-        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| match e.raw_os_error() {
-                // EISDIR: some platforms only say so on read.
-                Some(21) => ReadError::IsDirectory,
-                _ => ReadError::Io(e),
-            })?;
-        Ok(bytes)
+        read_open(file, metadata.len())
+    }
+
+    /// As `read_bytes`, for a file whose size a folder's listing gave (`len`): that saves
+    /// asking for it again. A size that changed since is only a worse guess, and a folder
+    /// put in the file's place is refused when read.
+    pub fn read_listed(path: &Path, len: u64) -> Result<Vec<u8>, ReadError> {
+        read_open(open(path)?, len)
     }
 
     /// Adds raw bytes, checking size and encoding.
@@ -270,9 +264,58 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+fn open(path: &Path) -> Result<std::fs::File, ReadError> {
+    std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e),
+    })
+}
+
+/// Reads an open file of about `expected` bytes, sized so that it takes one call (and one more
+/// to see the end), stopping one byte past the size limit.
+fn read_open(file: std::fs::File, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let expected = expected.min(MAX_FILE_BYTES + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| match e.raw_os_error() {
+            // EISDIR: a folder (some platforms only say so on read).
+            Some(21) => ReadError::IsDirectory,
+            _ => ReadError::Io(e),
+        })?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A listed size is only a guess at the capacity: a file that grew or shrank since it was
+    /// listed is read whole, and a folder in its place is refused.
+    #[test]
+    fn a_file_is_read_whole_whatever_size_was_listed() -> std::io::Result<()> {
+        let folder = tempfile::tempdir()?;
+        let path = folder.path().join("a.sla");
+        let text = "agreement a \"A\" {}\n".repeat(100);
+        std::fs::write(&path, &text)?;
+        for listed in [0, 1, text.len() as u64, 1 << 40] {
+            let bytes = SourceMap::read_listed(&path, listed).ok();
+            assert_eq!(
+                bytes.as_deref(),
+                Some(text.as_bytes()),
+                "listed as {listed} bytes"
+            );
+        }
+        assert!(matches!(
+            SourceMap::read_listed(folder.path(), 10),
+            Err(ReadError::IsDirectory)
+        ));
+        assert!(matches!(
+            SourceMap::read_listed(&folder.path().join("gone.sla"), 10),
+            Err(ReadError::NotFound)
+        ));
+        Ok(())
+    }
 
     /// The lazy line index answers as codespan's `SimpleFile` does, at every offset and line.
     #[test]

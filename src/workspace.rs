@@ -76,10 +76,11 @@ impl Workspace {
         Ok(workspace)
     }
 
-    /// Loads files already expanded and identified (see `identify`), then their imports.
+    /// Loads files already expanded and identified (see `identified_sla_files`), then their
+    /// imports.
     /// `named_in_run` are the identities of every file named in the run.
     pub fn load_roots(
-        roots: Vec<(PathBuf, PathBuf)>,
+        roots: Vec<SlaFile>,
         allow_outside: bool,
         named_in_run: Arc<HashMap<PathBuf, usize>>,
     ) -> Result<Workspace, InputError> {
@@ -92,7 +93,7 @@ impl Workspace {
         Ok(workspace)
     }
 
-    fn load_identified(&mut self, files: Vec<(PathBuf, PathBuf)>) -> Result<(), InputError> {
+    fn load_identified(&mut self, files: Vec<SlaFile>) -> Result<(), InputError> {
         let workspace = self;
         // Reading is file-system work for each file, so it runs in parallel; the files are
         // then added in the order given, so ids do not depend on the number of threads.
@@ -459,37 +460,64 @@ struct GivenFile {
 }
 
 impl GivenFile {
-    fn read((path, identity): (PathBuf, PathBuf)) -> GivenFile {
+    fn read(file: SlaFile) -> GivenFile {
         GivenFile {
-            identity,
-            bytes: SourceMap::read_bytes(&path),
-            path,
+            bytes: SourceMap::read_listed(&file.path, file.len),
+            identity: file.identity,
+            path: file.path,
         }
     }
 }
 
-/// The `.sla` files that `paths` name (as `sla_files`), each with its identity: its canonical
-/// path, which tells whether two names are one file. A file found in a folder, not through a
-/// link, is the folder's canonical path and its name, so a folder of 10,000 files costs one
-/// `realpath` rather than 10,000 (each a `readlink` per component of the path); the others are
-/// resolved in parallel.
-pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, InputError> {
+/// A `.sla` file that the paths of a run name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaFile {
+    /// As named, or as found in a folder named.
+    pub path: PathBuf,
+    /// The canonical path, which tells whether two names are one file.
+    pub identity: PathBuf,
+    /// The size in bytes when listed (0 when it could not be read then; reading reports why).
+    pub len: u64,
+}
+
+/// The `.sla` files that `paths` name (as `sla_files`), each with its identity and size. A file
+/// found in a folder, not through a link, is the folder's canonical path and its name, so a
+/// folder of 10,000 files costs one `realpath` rather than 10,000 (each a `readlink` per
+/// component of the path); the others are resolved in parallel. The size costs one `statx`
+/// per file, which reading then saves (see `SourceMap::read_listed`).
+pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<SlaFile>, InputError> {
     Ok(collect_all(paths)?
         .into_par_iter()
-        .map(|(path, known)| {
-            let identity = known.unwrap_or_else(|| identity(&path));
-            (path, identity)
+        .map(|found| {
+            let len = found
+                .len
+                .unwrap_or_else(|| std::fs::metadata(&found.path).map_or(0, |m| m.len()));
+            let identity = found.identity.unwrap_or_else(|| identity(&found.path));
+            SlaFile {
+                path: found.path,
+                identity,
+                len,
+            }
         })
         .collect())
 }
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.
 pub fn sla_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    Ok(collect_all(paths)?.into_iter().map(|(path, _)| path).collect())
+    Ok(collect_all(paths)?.into_iter().map(|found| found.path).collect())
+}
+
+/// A file as `collect` finds it, with what the listing tells of it.
+struct Found {
+    path: PathBuf,
+    /// Its canonical path, for a plain file in a folder.
+    identity: Option<PathBuf>,
+    /// Its size, unless it is a link (or of a type the listing does not give).
+    len: Option<u64>,
 }
 
 /// `collect` over each path, in order.
-fn collect_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>, InputError> {
+fn collect_all(paths: &[PathBuf]) -> Result<Vec<Found>, InputError> {
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files)?;
@@ -498,9 +526,8 @@ fn collect_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>, Inp
 }
 
 /// Expands a path to the `.sla` files it names, sorted, skipping hidden and `target` folders
-/// and links to folders; with each, its identity where the listing gives it (see
-/// `identified_sla_files`).
-fn collect(path: &Path, out: &mut Vec<(PathBuf, Option<PathBuf>)>) -> Result<(), InputError> {
+/// and links to folders; with each, what the listing gives of it (see `identified_sla_files`).
+fn collect(path: &Path, out: &mut Vec<Found>) -> Result<(), InputError> {
     let metadata = std::fs::metadata(path).map_err(|e| InputError {
         path: path.to_path_buf(),
         reason: match e.kind() {
@@ -509,7 +536,11 @@ fn collect(path: &Path, out: &mut Vec<(PathBuf, Option<PathBuf>)>) -> Result<(),
         },
     })?;
     if !metadata.is_dir() {
-        out.push((path.to_path_buf(), None));
+        out.push(Found {
+            path: path.to_path_buf(),
+            identity: None,
+            len: Some(metadata.len()),
+        });
         return Ok(());
     }
     let entries = std::fs::read_dir(path).map_err(|e| InputError {
@@ -518,13 +549,15 @@ fn collect(path: &Path, out: &mut Vec<(PathBuf, Option<PathBuf>)>) -> Result<(),
     })?;
     // The entry's type comes with the listing, so most children cost no system call. One
     // folder's entries differ only in their names, so they sort as their names do.
-    let mut children: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
-        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+    let mut children: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| (entry.file_name(), entry))
         .collect();
-    children.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    children.sort_by(|a, b| a.0.cmp(&b.0));
     let canonical = std::fs::canonicalize(path).ok();
-    for (child, file_type) in children {
-        let name = child.file_name().unwrap_or_default();
+    for (name, entry) in children {
+        let child = entry.path();
+        let file_type = entry.file_type().ok();
         if name.as_encoded_bytes().starts_with(b".") || name == "target" {
             continue;
         }
@@ -540,13 +573,23 @@ fn collect(path: &Path, out: &mut Vec<(PathBuf, Option<PathBuf>)>) -> Result<(),
                 collect(&child, out)?;
             }
         } else if child.extension().is_some_and(|e| e == "sla") {
-            // A plain file: the folder's canonical path and its name are the file's.
+            // A plain file: the folder's canonical path and its name are the file's, and its
+            // size is read relative to the open folder.
             let plain = file_type.is_some_and(|t| t.is_file());
             let identity = canonical
                 .as_ref()
                 .filter(|_| plain)
-                .map(|folder| folder.join(name));
-            out.push((child, identity));
+                .map(|folder| folder.join(&name));
+            let len = if plain {
+                entry.metadata().ok().map(|m| m.len())
+            } else {
+                None
+            };
+            out.push(Found {
+                path: child,
+                identity,
+                len,
+            });
         }
     }
     Ok(())

@@ -198,26 +198,34 @@ fn batches_done_out_of_order_are_reported_in_order() {
 
 /// A file found in a folder takes the folder's canonical path and its name as its identity
 /// (one `realpath` per folder); that must be the file's own canonical path, also when the
-/// folder is named through a link, and a linked file must still resolve to its target.
+/// folder is named through a link, and a linked file must still resolve to its target. Each
+/// comes with its size, which bounds how many files are checked at once.
 #[test]
 fn files_found_in_folders_are_identified_by_their_canonical_path() {
     let folder = tempfile::tempdir().unwrap();
     let root = folder.path();
     std::fs::create_dir_all(root.join("real/sub")).unwrap();
     std::fs::create_dir_all(root.join("other")).unwrap();
-    for file in ["real/a.sla", "real/sub/b.sla", "other/c.sla"] {
-        std::fs::write(root.join(file), "").unwrap();
+    // Of different sizes, so that each file's size is its own.
+    for (size, file) in ["real/a.sla", "real/sub/b.sla", "other/c.sla"].iter().enumerate() {
+        std::fs::write(root.join(file), "# x\n".repeat(size + 1)).unwrap();
     }
     std::os::unix::fs::symlink(root.join("other/c.sla"), root.join("real/link.sla")).unwrap();
     std::os::unix::fs::symlink(root.join("real"), root.join("alias")).unwrap();
     let paths = [root.join("alias"), root.join("real/a.sla"), root.join("other")];
     let found = slac::workspace::identified_sla_files(&paths).unwrap();
-    let names: Vec<PathBuf> = found.iter().map(|(path, _)| path.clone()).collect();
+    let names: Vec<PathBuf> = found.iter().map(|file| file.path.clone()).collect();
     assert_eq!(names, slac::workspace::sla_files(&paths).unwrap());
     assert_eq!(found.len(), 5, "{found:?}");
-    for (path, identity) in &found {
-        assert_eq!(identity, &std::fs::canonicalize(path).unwrap(), "{path:?}");
+    for file in &found {
+        assert_eq!(
+            file.identity,
+            std::fs::canonicalize(&file.path).unwrap(),
+            "{file:?}"
+        );
+        // The size, listed or asked for (the link's is its target's).
+        assert_eq!(file.len, std::fs::metadata(&file.path).unwrap().len(), "{file:?}");
     }
-    let linked = found.iter().find(|(path, _)| path.ends_with("link.sla")).unwrap();
-    assert!(linked.1.ends_with("other/c.sla"), "{linked:?}");
+    let linked = found.iter().find(|file| file.path.ends_with("link.sla")).unwrap();
+    assert!(linked.identity.ends_with("other/c.sla"), "{linked:?}");
 }
