@@ -11,7 +11,7 @@
 //! rather than each kind of line. `tests/grammar.rs` generates the tree grammar from the full
 //! one and checks that they differ only in what is silent, so they accept the same files.
 //!
-//! A file longer than 64 KiB is parsed piece by piece (`pieces.rs`): pest holds every token of
+//! A file longer than 64 KiB is parsed in pieces of 16 KiB (`pieces.rs`): pest holds every token of
 //! a parse until the parse ends, and a large file's tokens take many times its size.
 
 pub mod ast;
@@ -54,14 +54,14 @@ pub const MAX_OBJECTIVES: usize = 1_000;
 
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
 /// other diagnostics (bad escapes) come with a usable AST. A file longer than
-/// `pieces::PIECE_BYTES` is parsed piece by piece, which holds fewer of pest's tokens at once,
+/// `pieces::PIECES_FROM` is parsed piece by piece, which holds fewer of pest's tokens at once,
 /// and its tree leaves out its services, credit policies and penalties: analysis reads them
 /// again, a piece at a time, with `deferred_items` (see `ast::Deferred`).
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if let Some(diagnostic) = check_limits(file, text) {
         return (ast::File::default(), vec![diagnostic]);
     }
-    if text.len() > pieces::PIECE_BYTES {
+    if text.len() > pieces::PIECES_FROM {
         if let Some(parsed) = pieces::parse(file, text, pieces::PIECE_BYTES, pieces::Keep::Others) {
             return parsed;
         }
