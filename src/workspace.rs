@@ -516,6 +516,10 @@ struct Found {
     len: Option<u64>,
 }
 
+fn is_sla(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "sla")
+}
+
 /// `collect` over each path, in order.
 fn collect_all(paths: &[PathBuf]) -> Result<Vec<Found>, InputError> {
     let mut files = Vec::new();
@@ -547,20 +551,30 @@ fn collect(path: &Path, out: &mut Vec<Found>) -> Result<(), InputError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    // The entry's type comes with the listing, so most children cost no system call. One
-    // folder's entries differ only in their names, so they sort as their names do.
-    let mut children: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries
+    // The entry's type comes with the listing, so most children cost no system call; the size
+    // of a plain `.sla` file is read relative to the open folder. One folder's entries differ
+    // only in their names, so they sort as their names do.
+    let mut children: Vec<(std::ffi::OsString, Option<std::fs::FileType>, Option<u64>)> = entries
         .filter_map(Result::ok)
-        .map(|entry| (entry.file_name(), entry))
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            if name.as_encoded_bytes().starts_with(b".") || name == "target" {
+                return None;
+            }
+            let file_type = entry.file_type().ok();
+            let plain = file_type.is_some_and(|t| t.is_file());
+            let len = if plain && is_sla(Path::new(&name)) {
+                entry.metadata().ok().map(|m| m.len())
+            } else {
+                None
+            };
+            Some((name, file_type, len))
+        })
         .collect();
     children.sort_by(|a, b| a.0.cmp(&b.0));
     let canonical = std::fs::canonicalize(path).ok();
-    for (name, entry) in children {
-        let child = entry.path();
-        let file_type = entry.file_type().ok();
-        if name.as_encoded_bytes().starts_with(b".") || name == "target" {
-            continue;
-        }
+    for (name, file_type, len) in children {
+        let child = path.join(&name);
         // Symbolic links to folders are not followed, so a link loop cannot recurse forever;
         // a linked file is read like any other.
         let (is_link, is_dir) = match file_type {
@@ -572,19 +586,13 @@ fn collect(path: &Path, out: &mut Vec<Found>) -> Result<(), InputError> {
             if !is_link {
                 collect(&child, out)?;
             }
-        } else if child.extension().is_some_and(|e| e == "sla") {
-            // A plain file: the folder's canonical path and its name are the file's, and its
-            // size is read relative to the open folder.
+        } else if is_sla(&child) {
+            // A plain file: the folder's canonical path and its name are the file's.
             let plain = file_type.is_some_and(|t| t.is_file());
             let identity = canonical
                 .as_ref()
                 .filter(|_| plain)
                 .map(|folder| folder.join(&name));
-            let len = if plain {
-                entry.metadata().ok().map(|m| m.len())
-            } else {
-                None
-            };
             out.push(Found {
                 path: child,
                 identity,
