@@ -26,7 +26,7 @@ use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, TryLockError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, TryLockError};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -166,6 +166,9 @@ pub fn check_in_batches(
                 crate::lint(&mut checked, today);
                 Done::of(checked, HashSet::new())
             });
+            if sizes[index] > BATCH_BYTES {
+                release_memory();
+            }
             queue.hand_in(index, done, &settle);
         });
     }
@@ -178,6 +181,23 @@ pub fn check_in_batches(
         .finish(&roots, settler.emit)
         .map_err(BatchError::Output)?;
     Ok(settler.run.totals)
+}
+
+/// What [`release_memory_with`] was given.
+static RELEASE_MEMORY: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what a thread calls once it has checked and freed a batch over [`BATCH_BYTES`] (a
+/// large file): there the `slac` binary has its allocator return that thread's free memory to
+/// the system, so that what other threads allocate next does not come on top of it. The
+/// library knows no allocator; without this, nothing is called. Only the first call counts.
+pub fn release_memory_with(release: fn()) {
+    let _ = RELEASE_MEMORY.set(release);
+}
+
+fn release_memory() {
+    if let Some(release) = RELEASE_MEMORY.get() {
+        release();
+    }
 }
 
 /// Cuts items of the given sizes into runs of consecutive items (batches of files, windows of
