@@ -53,9 +53,9 @@ pub const BATCH_BYTES: u64 = 1024 * 1024;
 /// How many batches per thread are checked before the threads meet: batches done while an
 /// earlier one is still checked wait, without their IR, and a window bounds how many. With a
 /// 4.7 MB spec first among the 10,000 files of BENCHMARKS.md, on two threads, about 60
-/// batches waited without a window and the peak was 55 to 61 MiB; with windows of 4 batches
-/// per thread, 47.5 to 47.7 MiB (2: 46.8 to 46.9), and 0.565 s instead of 0.560 s on the
-/// 10,000 files alone (medians of 8 alternated runs).
+/// batches waited without a window and the peak was 50.8 to 56.5 MiB; with windows of 4
+/// batches per thread, 45.8 to 46.1 MiB, and 0.565 s instead of 0.560 s on the 10,000 files
+/// alone (medians of 8 alternated runs).
 pub const WINDOW_PER_THREAD: usize = 4;
 
 /// How many bytes of named files a window holds at most, unless one batch alone holds more:

@@ -23,8 +23,8 @@ fn main() -> ExitCode {
 /// Hands the calling thread's free memory back to the system. mimalloc keeps what a thread
 /// frees for that thread (returning it after 10 ms, and only when the thread next allocates),
 /// so after one thread checked a large file the other thread's heap grew on top of it: two
-/// 4.7 MB specs named before 10,000 small files peaked at 44.8 to 47.1 MiB on two threads, and
-/// 41.4 to 42.9 MiB with this called after each large batch (five runs each).
+/// 4.7 MB specs named before 10,000 small files peaked at 43.9 to 46.1 MiB on two threads, and
+/// 40.4 to 41.3 MiB with this called after each large batch (five runs each).
 #[allow(unsafe_code)]
 fn release_free_memory() {
     // SAFETY: `mi_collect` takes no pointer and has no precondition: it frees the calling

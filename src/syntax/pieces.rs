@@ -32,8 +32,8 @@ use crate::source::FileId;
 pub(super) const PIECES_FROM: usize = 64 * 1024;
 
 /// The size of a piece, about: pest's tokens for one piece are held at a time. The 4.7 MB
-/// spec of BENCHMARKS.md peaked at 40.0 to 40.3 MiB resident in pieces of 64 KiB and 37.7 to
-/// 38.1 MiB in pieces of 16 KiB, in 0.21 to 0.22 s either way (three runs each).
+/// spec of BENCHMARKS.md peaked at 39.1 to 39.4 MiB resident in pieces of 64 KiB and 36.8 to
+/// 37.2 MiB in pieces of 16 KiB, in 0.21 to 0.22 s either way (three runs each).
 pub(super) const PIECE_BYTES: usize = 16 * 1024;
 
 /// An agreement's body: the text between its braces, and where its pieces start.
