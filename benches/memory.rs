@@ -1,6 +1,6 @@
 //! Peak memory (maximum resident set size) of `slac check` processes: a typical 5 KB spec, one
-//! 4.7 MB spec, 10,000 files of about 5.7 KB, and two 4.7 MB specs named before those 10,000
-//! files (so that they fall in consecutive batches). It needs GNU time (`/usr/bin/time`, Debian's
+//! 4.7 MB spec, one 9.4 MB spec, 10,000 files of about 5.7 KB, and two 4.7 MB specs named
+//! before those 10,000 files (so that they fall in consecutive batches). It needs GNU time (`/usr/bin/time`, Debian's
 //! `time` package) to read the peak; without it, it says so and measures nothing.
 //!
 //! Each runs five times; the peak and the wall time are the medians. Run with `cargo bench
@@ -50,6 +50,8 @@ fn main() {
     std::fs::write(&typical, slac::corpus::spec(7, 4)).unwrap();
     let large = folder.path().join("large.sla");
     std::fs::write(&large, slac::corpus::spec(11, 5_000)).unwrap();
+    let larger = folder.path().join("larger.sla");
+    std::fs::write(&larger, slac::corpus::spec(11, 10_000)).unwrap();
     let corpus = folder.path().join("corpus");
     let files = slac::corpus::write_corpus(&corpus, 10_000, 5).unwrap();
     // Seeds past the corpus's, so that no agreement id is defined twice.
@@ -73,6 +75,12 @@ fn main() {
             vec![large.as_path()],
             file_size(&large),
             file_size(&large),
+        ),
+        (
+            "larger-spec",
+            vec![larger.as_path()],
+            file_size(&larger),
+            file_size(&larger),
         ),
         (
             "corpus-10k-files",
