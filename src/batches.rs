@@ -46,8 +46,8 @@ pub const BATCH_FILES: usize = 32;
 
 /// How many bytes of named files a batch holds at most, unless one file alone is larger: a
 /// batch of large files is cut short, so that what one thread holds at a time stays near one
-/// large file's worth. (The 10,000 files of BENCHMARKS.md, about 5.5 KB each, fill batches of
-/// [`BATCH_FILES`] at 176 KB.)
+/// large file's worth. (The 10,000 files of BENCHMARKS.md, about 5.7 KB each, fill batches of
+/// [`BATCH_FILES`] at about 182 KB.)
 pub const BATCH_BYTES: u64 = 1024 * 1024;
 
 /// How many batches per thread are checked before the threads meet: batches done while an
