@@ -357,7 +357,7 @@ fn definitions(checked: &Checked) -> Vec<Definition> {
             continue;
         };
         for agreement in &program.agreements {
-            if let Some(at) = checked.locations.get(&key::agreement(&agreement.id)) {
+            if let Some(at) = checked.locations.get(key::agreement(&agreement.id)) {
                 found.push(Definition {
                     file,
                     id: agreement.id.clone(),

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use super::{Change, Impact};
 use crate::emit::burn::window_days;
-use crate::ir::key;
 use crate::ir::words::{amount_text, duration_text, percent_text as percent, seconds_text};
+use crate::ir::{key, Key};
 use crate::ir::{
     Agreement, Amount, Calendar, CalendarPeriod, Commitment, CreditPolicy, CreditTier, DayHours, Duration,
     MaintenanceWindow, Measurement, Objective, PartyRole, PeriodUnit, Service, Window,
@@ -28,7 +28,7 @@ impl Changes {
         before: Option<String>,
         after: Option<String>,
         impact: Impact,
-        location: Option<String>,
+        location: Option<Key>,
     ) {
         self.list.push(Change {
             subject: subject.to_string(),
@@ -48,7 +48,7 @@ impl Changes {
         added: bool,
         shown: Option<String>,
         impact: Impact,
-        location: Option<String>,
+        location: Option<Key>,
     ) {
         if added {
             self.push(subject, format!("{what} added"), None, shown, impact, location);
@@ -71,7 +71,7 @@ impl Changes {
         what: &str,
         before: Option<String>,
         after: Option<String>,
-        location: &Option<String>,
+        location: &Option<Key>,
     ) {
         if before != after {
             let description = match (&before, &after) {
@@ -79,14 +79,7 @@ impl Changes {
                 (Some(_), None) => format!("{what} removed"),
                 _ => format!("{what} changed"),
             };
-            self.push(
-                subject,
-                description,
-                before,
-                after,
-                Impact::Neutral,
-                location.clone(),
-            );
+            self.push(subject, description, before, after, Impact::Neutral, *location);
         }
     }
 
@@ -100,7 +93,7 @@ impl Changes {
         after: Decimal,
         higher_promises_more: bool,
         show: impl Fn(Decimal) -> String,
-        location: &Option<String>,
+        location: &Option<Key>,
     ) {
         let ordering = after.cmp(&before);
         if ordering == Ordering::Equal {
@@ -117,7 +110,7 @@ impl Changes {
             Some(show(before)),
             Some(show(after)),
             Impact::of_ordering(ordering, higher_promises_more),
-            location.clone(),
+            *location,
         );
     }
 }
@@ -422,7 +415,7 @@ fn term(changes: &mut Changes, before: &Agreement, after: &Agreement) {
             Some(end(b.end)),
             Some(end(a.end)),
             impact,
-            location.clone(),
+            location,
         );
     }
     changes.text(
@@ -451,7 +444,7 @@ fn review(changes: &mut Changes, before: &Agreement, after: &Agreement) {
                     Some(format!("every {b}")),
                     Some(format!("every {a}")),
                     Impact::of_ordering(ordering, false),
-                    location.clone(),
+                    location,
                 );
             }
         }
@@ -461,7 +454,7 @@ fn review(changes: &mut Changes, before: &Agreement, after: &Agreement) {
             None,
             Some(format!("every {a}")),
             Impact::Strengthened,
-            location.clone(),
+            location,
         ),
         (Some(b), None) => changes.push(
             "",
@@ -520,7 +513,7 @@ fn obligations(changes: &mut Changes, before: &Agreement, after: &Agreement) {
             None,
             Some(text.clone()),
             impact,
-            here.clone(),
+            here,
         );
     }
     for (party, text) in old.difference(&new) {
@@ -595,7 +588,7 @@ fn calendar_changes(changes: &mut Changes, id: &str, before: &Calendar, after: &
             Some(hours_text(&before.weekly_hours)),
             Some(hours_text(&after.weekly_hours)),
             Impact::of_ordering(a.cmp(&b), true),
-            location.clone(),
+            location,
         );
     } else if before.weekly_hours != after.weekly_hours {
         changes.push(
@@ -604,7 +597,7 @@ fn calendar_changes(changes: &mut Changes, id: &str, before: &Calendar, after: &
             Some(hours_text(&before.weekly_hours)),
             Some(hours_text(&after.weekly_hours)),
             Impact::Neutral,
-            location.clone(),
+            location,
         );
     }
     // A holiday as text, and its first day (where it is written).
@@ -636,7 +629,7 @@ fn calendar_changes(changes: &mut Changes, id: &str, before: &Calendar, after: &
             Some(removed.clone()),
             None,
             Impact::Strengthened,
-            location.clone(),
+            location,
         );
     }
 }
@@ -678,7 +671,7 @@ fn maintenance(changes: &mut Changes, id: &str, before: &[MaintenanceWindow], af
                 Some(hours_text(&old.weekly_hours)),
                 Some(hours_text(&window.weekly_hours)),
                 Impact::Neutral,
-                location.clone(),
+                location,
             );
         }
         changes.text(
@@ -793,7 +786,7 @@ fn objectives(
     subject: &str,
     before: &[Arc<Objective>],
     after: &[Arc<Objective>],
-    location: &dyn Fn(&str) -> Option<String>,
+    location: &dyn Fn(&str) -> Option<Key>,
 ) {
     let matched = matched(before, after, |o| o.id.clone());
     for (old, new) in matched.both {
@@ -854,13 +847,7 @@ fn commitment_text(commitment: &Commitment) -> String {
     }
 }
 
-fn within(
-    changes: &mut Changes,
-    subject: &str,
-    before: &Duration,
-    after: &Duration,
-    location: &Option<String>,
-) {
+fn within(changes: &mut Changes, subject: &str, before: &Duration, after: &Duration, location: &Option<Key>) {
     match (before, after) {
         (Duration::Seconds(b), Duration::Seconds(a)) => changes.ordered(
             subject,
@@ -886,7 +873,7 @@ fn within(
             Some(duration_text(b)),
             Some(duration_text(a)),
             Impact::Neutral,
-            location.clone(),
+            *location,
         ),
     }
 }
@@ -896,7 +883,7 @@ fn objective_changes(
     subject: &str,
     before: &Objective,
     after: &Objective,
-    location: &Option<String>,
+    location: &Option<Key>,
 ) {
     use Commitment as C;
     match (&before.commitment, &after.commitment) {
@@ -1004,7 +991,7 @@ fn objective_changes(
             Some(commitment_text(b)),
             Some(commitment_text(a)),
             Impact::Neutral,
-            location.clone(),
+            *location,
         ),
         _ => {}
     }
@@ -1022,7 +1009,7 @@ fn objective_changes(
             Some(window_text(&before.window)),
             Some(window_text(&after.window)),
             impact,
-            location.clone(),
+            *location,
         );
     }
     if before.measured != after.measured {
@@ -1037,7 +1024,7 @@ fn objective_changes(
             Some(measured_text(&before.measured)),
             Some(measured_text(&after.measured)),
             impact,
-            location.clone(),
+            *location,
         );
     }
     let indicator = |o: &Objective| {
@@ -1165,7 +1152,7 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
                 Some(tiers_text(&old.tiers)),
                 Some(tiers_text(&policy.tiers)),
                 impact,
-                location.clone(),
+                location,
             );
         }
         cap(changes, &subject, &old.cap, &policy.cap, &location);
@@ -1178,7 +1165,7 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
                     Some(b.to_string()),
                     Some(a.to_string()),
                     Impact::of_ordering(ordering, true),
-                    location.clone(),
+                    location,
                 );
             }
             (b, a) => changes.text(
@@ -1196,7 +1183,7 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
                 Some(window_text(&old.window)),
                 Some(window_text(&policy.window)),
                 Impact::Neutral,
-                location.clone(),
+                location,
             );
         }
     }
@@ -1208,7 +1195,7 @@ fn cap(
     subject: &str,
     before: &Option<Amount>,
     after: &Option<Amount>,
-    location: &Option<String>,
+    location: &Option<Key>,
 ) {
     let impact = match (before, after) {
         (Some(b), Some(a)) => match compare_amounts(b, a) {
@@ -1234,7 +1221,7 @@ fn cap(
         before.as_ref().map(amount_text),
         after.as_ref().map(amount_text),
         impact,
-        location.clone(),
+        *location,
     );
 }
 
@@ -1267,7 +1254,7 @@ fn penalties(changes: &mut Changes, id: &str, before: &Agreement, after: &Agreem
                 Some(amount_text(&old.per_breach)),
                 Some(amount_text(&penalty.per_breach)),
                 impact,
-                location.clone(),
+                location,
             );
         }
         cap(changes, &subject, &old.cap, &penalty.cap, &location);
@@ -1316,7 +1303,7 @@ fn pricing(changes: &mut Changes, id: &str, before: &Agreement, after: &Agreemen
                     price(old),
                     price(tier),
                     Impact::of_ordering(ordering, false),
-                    location.clone(),
+                    location,
                 );
             }
             _ => changes.text(&subject, "price", price(old), price(tier), &location),
@@ -1337,7 +1324,7 @@ fn pricing(changes: &mut Changes, id: &str, before: &Agreement, after: &Agreemen
                 &format!("{subject}, service {}", service.service),
                 &own(old_service, service),
                 &own(service, old_service),
-                &|_| location.clone(),
+                &|_| location,
             );
         }
     }

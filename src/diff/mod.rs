@@ -56,7 +56,7 @@ pub struct Change {
     pub impact: Impact,
     /// Where the changed item is written in the new version (a key of `Locations`).
     #[serde(skip)]
-    pub location: Option<String>,
+    pub location: Option<crate::ir::Key>,
 }
 
 /// The changes of one agreement.
@@ -163,8 +163,8 @@ pub fn version_errors(report: &DiffReport, locations: &Locations) -> Vec<Diagnos
         }
         let key = crate::ir::key::version(&agreement.agreement);
         let Some(at) = locations
-            .get(&key)
-            .or_else(|| locations.get(&crate::ir::key::agreement(&agreement.agreement)))
+            .get(key)
+            .or_else(|| locations.get(crate::ir::key::agreement(&agreement.agreement)))
         else {
             continue;
         };
@@ -190,7 +190,7 @@ pub fn version_errors(report: &DiffReport, locations: &Locations) -> Vec<Diagnos
             "raise the major version (such as `version {}`), or restore what was weakened ({what})",
             next_major(after)
         ));
-        if let Some(location) = first.location.as_ref().and_then(|k| locations.get(k)) {
+        if let Some(location) = first.location.and_then(|k| locations.get(k)) {
             diagnostic = diagnostic.secondary(location.file, location.span, "weakened here");
         }
         errors.push(diagnostic);

@@ -1,10 +1,13 @@
 //! Where each item of the IR was written. Not part of the JSON: it is what later stages
-//! (lints, reports) point their diagnostics at. Keys are paths such as
-//! `acme/service/shop/objective/availability`, built by the functions in [`key`].
+//! (lints, reports) point their diagnostics at. An item is found by its path, such as
+//! `acme/service/shop/objective/availability`; the functions in [`key`] make the [`Key`] of
+//! each kind of item.
 
 use std::collections::hash_map::Entry as Slot;
+use std::hash::Hasher;
 
 use rustc_hash::FxHashMap;
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostics::Span;
 use crate::source::FileId;
@@ -15,17 +18,48 @@ pub struct Location {
     pub span: Span,
 }
 
-/// The table, one part per agreement (the first segment of a key), so that tables built for
-/// different agreements in parallel are merged by moving whole parts.
+/// An item's path, kept as a 128-bit SipHash of its text rather than the text itself, in the
+/// way rustc names each definition by a 128-bit hash of its path (`DefPathHash`). The table
+/// holds an entry for every service, objective, site and credit tier, and their paths took
+/// more room than the rest of the entry: 130,013 entries of a 10,000-service agreement took
+/// 4.2 MB of entries and about 6 MB of paths. Two paths with one hash would share a
+/// location; among the paths of any run (millions at most) the odds are below 10^-26.
+/// `agreement` is the hash of the path's first segment, which picks the table's part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    agreement: u64,
+    path: [u64; 2],
+}
+
+impl Key {
+    /// The key of the path `agreement` followed by `rest`, hashed as one text: the pieces
+    /// are fed to the hasher in turn, so nothing is joined.
+    fn of(agreement: &str, rest: &[&str]) -> Key {
+        let mut hasher = SipHasher13::new();
+        hasher.write(agreement.as_bytes());
+        let part = hasher.finish128().h1;
+        for piece in rest {
+            hasher.write(piece.as_bytes());
+        }
+        let path = hasher.finish128();
+        Key {
+            agreement: part,
+            path: [path.h1, path.h2],
+        }
+    }
+}
+
+/// The table, one part per agreement, so that tables built for different agreements in
+/// parallel are merged by moving whole parts.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    by_agreement: FxHashMap<String, Part>,
+    by_agreement: FxHashMap<u64, Part>,
 }
 
 /// One agreement's entries: a list, sorted by key once it is merged into a table (`absorb`)
 /// if it holds more than `SEARCHED_IN_ORDER` entries. A hash table took more room (40 bytes a
 /// bucket, at most seven-eighths of them used, and an old and a new table at once while it
-/// grew): a 5,000-service agreement's 65,013 entries took 5.4 MB in it, and take 2.1 MB here.
+/// grew).
 #[derive(Debug, Clone, Default)]
 struct Part {
     entries: Vec<Entry>,
@@ -33,12 +67,12 @@ struct Part {
     sorted: bool,
 }
 
-/// A location with its key, in 32 bytes: the file as a `u32` leaves room for the entry's
-/// place in the list, by which entries of one key are sorted in place (a stable sort would
-/// need a buffer as large as the list: 2 MB for the agreement above).
+/// A location with its key's path, in 32 bytes: the file as a `u32` leaves room for the
+/// entry's place in the list, by which entries of one key are sorted in place (a stable sort
+/// would need a buffer half as large as the list).
 #[derive(Debug, Clone)]
 struct Entry {
-    key: Box<str>,
+    path: [u64; 2],
     file: u32,
     /// The entry's position before sorting.
     order: u32,
@@ -56,8 +90,7 @@ impl Entry {
 
 /// A list of up to this many entries is searched from its start rather than sorted: a typical
 /// agreement has about a hundred, and is looked up a few times, which costs less than sorting
-/// it (`slac check` on 200 files, one thread: 320.2 M instructions, against 325.6 M sorting
-/// every list).
+/// it.
 const SEARCHED_IN_ORDER: usize = 128;
 
 impl Part {
@@ -67,41 +100,29 @@ impl Part {
             for (order, entry) in self.entries.iter_mut().enumerate() {
                 entry.order = u32::try_from(order).unwrap_or(u32::MAX);
             }
-            self.entries
-                .sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.order.cmp(&b.order)));
-            self.entries.dedup_by(|later, earlier| later.key == earlier.key);
+            self.entries.sort_unstable_by_key(|e| (e.path, e.order));
+            self.entries.dedup_by(|later, earlier| later.path == earlier.path);
             self.entries.shrink_to_fit();
             self.sorted = true;
         }
     }
 
-    fn get(&self, key: &str) -> Option<Location> {
+    fn get(&self, path: [u64; 2]) -> Option<Location> {
         if self.sorted {
-            let at = self.entries.binary_search_by(|e| (*e.key).cmp(key)).ok()?;
+            let at = self.entries.binary_search_by_key(&path, |e| e.path).ok()?;
             return Some(self.entries[at].location());
         }
-        self.entries.iter().find(|e| &*e.key == key).map(Entry::location)
+        self.entries.iter().find(|e| e.path == path).map(Entry::location)
     }
 }
 
-/// The agreement a key belongs to: its first segment. Agreement ids cannot contain `/`.
-fn agreement_of(key: &str) -> &str {
-    key.split_once('/').map_or(key, |(agreement, _)| agreement)
-}
-
 impl Locations {
-    /// Records where `key` was written; the first location of a key wins.
-    pub fn insert(&mut self, key: String, file: FileId, span: Span) {
-        let part = match self.by_agreement.get_mut(agreement_of(&key)) {
-            Some(part) => part,
-            None => self
-                .by_agreement
-                .entry(agreement_of(&key).to_string())
-                .or_default(),
-        };
+    /// Records where the item of `key` was written; the first location of a key wins.
+    pub fn insert(&mut self, key: Key, file: FileId, span: Span) {
+        let part = self.by_agreement.entry(key.agreement).or_default();
         // A run reads far fewer than 2^32 files: each is held in memory.
         part.entries.push(Entry {
-            key: key.into_boxed_str(),
+            path: key.path,
             file: u32::try_from(file).unwrap_or(u32::MAX),
             order: 0,
             span,
@@ -136,104 +157,90 @@ impl Locations {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Location> {
-        self.by_agreement.get(agreement_of(key))?.get(key)
+    pub fn get(&self, key: Key) -> Option<Location> {
+        self.by_agreement.get(&key.agreement)?.get(key.path)
     }
 }
 
-/// Keys of the location table, one function per kind of item. Each is joined with `concat`,
-/// which sizes the string once (the keys are built for every item of every agreement).
+/// Keys of the location table, one function per kind of item. The paths they hash read as
+/// `acme/service/shop/objective/availability`; agreement ids cannot contain `/`.
 pub mod key {
-    pub fn agreement(agreement: &str) -> String {
-        agreement.to_string()
+    use super::Key;
+
+    pub fn agreement(agreement: &str) -> Key {
+        Key::of(agreement, &[])
     }
-    pub fn version(agreement: &str) -> String {
-        [agreement, "/version"].concat()
+    pub fn version(agreement: &str) -> Key {
+        Key::of(agreement, &["/version"])
     }
-    pub fn status(agreement: &str) -> String {
-        [agreement, "/status"].concat()
+    pub fn status(agreement: &str) -> Key {
+        Key::of(agreement, &["/status"])
     }
-    pub fn term(agreement: &str) -> String {
-        [agreement, "/term"].concat()
+    pub fn term(agreement: &str) -> Key {
+        Key::of(agreement, &["/term"])
     }
-    pub fn review(agreement: &str) -> String {
-        [agreement, "/review"].concat()
+    pub fn review(agreement: &str) -> Key {
+        Key::of(agreement, &["/review"])
     }
-    pub fn party(agreement: &str, role: &str) -> String {
-        [agreement, "/party/", role].concat()
+    pub fn party(agreement: &str, role: &str) -> Key {
+        Key::of(agreement, &["/party/", role])
     }
-    pub fn calendar(agreement: &str, calendar: &str) -> String {
-        [agreement, "/calendar/", calendar].concat()
+    pub fn calendar(agreement: &str, calendar: &str) -> Key {
+        Key::of(agreement, &["/calendar/", calendar])
     }
     /// A holiday, by its first day (`2026-12-24`).
-    pub fn holiday(agreement: &str, calendar: &str, first: &str) -> String {
-        [agreement, "/calendar/", calendar, "/holiday/", first].concat()
+    pub fn holiday(agreement: &str, calendar: &str, first: &str) -> Key {
+        Key::of(agreement, &["/calendar/", calendar, "/holiday/", first])
     }
-    pub fn priority(agreement: &str, priority: &str) -> String {
-        [agreement, "/priority/", priority].concat()
+    pub fn priority(agreement: &str, priority: &str) -> Key {
+        Key::of(agreement, &["/priority/", priority])
     }
-    pub fn maintenance(agreement: &str, window: &str) -> String {
-        [agreement, "/maintenance/", window].concat()
+    pub fn maintenance(agreement: &str, window: &str) -> Key {
+        Key::of(agreement, &["/maintenance/", window])
     }
-    pub fn service(agreement: &str, service: &str) -> String {
-        [agreement, "/service/", service].concat()
+    pub fn service(agreement: &str, service: &str) -> Key {
+        Key::of(agreement, &["/service/", service])
     }
     /// A `depends on` entry, by the service it names (`other-agreement.dns`).
-    pub fn dependency(
-        agreement: &str,
-        service: &str,
-        target_agreement: &str,
-        target_service: &str,
-    ) -> String {
-        [
+    pub fn dependency(agreement: &str, service: &str, target_agreement: &str, target_service: &str) -> Key {
+        Key::of(
             agreement,
-            "/service/",
-            service,
-            "/depends/",
-            target_agreement,
-            ".",
-            target_service,
-        ]
-        .concat()
+            &[
+                "/service/",
+                service,
+                "/depends/",
+                target_agreement,
+                ".",
+                target_service,
+            ],
+        )
     }
-    pub fn objective(agreement: &str, service: &str, objective: &str) -> String {
-        [agreement, "/service/", service, "/objective/", objective].concat()
+    pub fn objective(agreement: &str, service: &str, objective: &str) -> Key {
+        Key::of(agreement, &["/service/", service, "/objective/", objective])
     }
-    pub fn site(agreement: &str, service: &str, site: &str) -> String {
-        [agreement, "/service/", service, "/site/", site].concat()
+    pub fn site(agreement: &str, service: &str, site: &str) -> Key {
+        Key::of(agreement, &["/service/", service, "/site/", site])
     }
-    pub fn site_objective(agreement: &str, service: &str, site: &str, objective: &str) -> String {
-        [
+    pub fn site_objective(agreement: &str, service: &str, site: &str, objective: &str) -> Key {
+        Key::of(
             agreement,
-            "/service/",
-            service,
-            "/site/",
-            site,
-            "/objective/",
-            objective,
-        ]
-        .concat()
+            &["/service/", service, "/site/", site, "/objective/", objective],
+        )
     }
-    pub fn credits(agreement: &str, service: &str, objective: &str) -> String {
-        [agreement, "/credits/", service, ".", objective].concat()
+    pub fn credits(agreement: &str, service: &str, objective: &str) -> Key {
+        Key::of(agreement, &["/credits/", service, ".", objective])
     }
-    pub fn credit_tier(agreement: &str, service: &str, objective: &str, index: usize) -> String {
-        [
+    pub fn credit_tier(agreement: &str, service: &str, objective: &str, index: usize) -> Key {
+        Key::of(
             agreement,
-            "/credits/",
-            service,
-            ".",
-            objective,
-            "/tier/",
-            &index.to_string(),
-        ]
-        .concat()
+            &["/credits/", service, ".", objective, "/tier/", &index.to_string()],
+        )
     }
-    pub fn penalty(agreement: &str, service: &str, objective: &str) -> String {
-        [agreement, "/penalty/", service, ".", objective].concat()
+    pub fn penalty(agreement: &str, service: &str, objective: &str) -> Key {
+        Key::of(agreement, &["/penalty/", service, ".", objective])
     }
-    pub fn pricing_tier(agreement: &str, tier: &str) -> String {
-        [agreement, "/tier/", tier].concat()
+    pub fn pricing_tier(agreement: &str, tier: &str) -> Key {
+        Key::of(agreement, &["/tier/", tier])
     }
 }
 
@@ -248,12 +255,75 @@ mod tests {
         }
     }
 
+    /// The key of a path written out: its agreement is the text before the first `/`.
+    fn path(text: &str) -> Key {
+        match text.find('/') {
+            Some(slash) => Key::of(&text[..slash], &[&text[slash..]]),
+            None => Key::of(text, &[]),
+        }
+    }
+
     fn table(entries: &[(&str, usize)]) -> Locations {
         let mut table = Locations::default();
         for (key, start) in entries {
-            table.insert(key.to_string(), 0, Span::new(*start, start + 1));
+            table.insert(path(key), 0, Span::new(*start, start + 1));
         }
         table
+    }
+
+    /// Each kind of key hashes the path it names, as one text however it was fed in pieces,
+    /// and different paths give different keys.
+    #[test]
+    fn keys_are_the_paths_they_name() {
+        let pairs = [
+            (key::agreement("acme"), "acme"),
+            (key::version("acme"), "acme/version"),
+            (key::party("acme", "customer"), "acme/party/customer"),
+            (
+                key::holiday("acme", "office", "2026-12-24"),
+                "acme/calendar/office/holiday/2026-12-24",
+            ),
+            (key::service("acme", "shop"), "acme/service/shop"),
+            (
+                key::dependency("acme", "shop", "infra", "dns"),
+                "acme/service/shop/depends/infra.dns",
+            ),
+            (
+                key::objective("acme", "shop", "latency.p99"),
+                "acme/service/shop/objective/latency.p99",
+            ),
+            (
+                key::site_objective("acme", "shop", "rural", "response.P1"),
+                "acme/service/shop/site/rural/objective/response.P1",
+            ),
+            (
+                key::credits("acme", "shop", "availability"),
+                "acme/credits/shop.availability",
+            ),
+            (
+                key::credit_tier("acme", "shop", "availability", 12),
+                "acme/credits/shop.availability/tier/12",
+            ),
+            (
+                key::penalty("acme", "shop", "availability"),
+                "acme/penalty/shop.availability",
+            ),
+            (key::pricing_tier("acme", "gold"), "acme/tier/gold"),
+        ];
+        for (index, (made, written)) in pairs.iter().enumerate() {
+            assert_eq!(*made, path(written), "{written}");
+            for (other, _) in &pairs[index + 1..] {
+                assert_ne!(made, other, "{written}");
+            }
+        }
+        assert_ne!(key::service("acme", "shop"), key::service("acme", "shop2"));
+        assert_ne!(key::service("acme", "shop"), key::service("acme2", "shop"));
+        // Keys of one agreement share a part of the table; another agreement's do not.
+        assert_eq!(key::service("acme", "a").agreement, key::review("acme").agreement);
+        assert_ne!(
+            key::service("acme", "a").agreement,
+            key::service("acme2", "a").agreement
+        );
     }
 
     /// The first location of a key wins, whether the table is read as it is built or after
@@ -265,12 +335,12 @@ mod tests {
         let mut merged = Locations::default();
         merged.absorb(table(&entries));
         for read in [&built, &merged] {
-            assert_eq!(read.get("a/x"), Some(at(1)));
-            assert_eq!(read.get("a/b"), Some(at(2)));
-            assert_eq!(read.get("b"), Some(at(4)));
-            assert_eq!(read.get("a"), Some(at(5)));
-            assert_eq!(read.get("a/c"), None);
-            assert_eq!(read.get("c"), None);
+            assert_eq!(read.get(path("a/x")), Some(at(1)));
+            assert_eq!(read.get(path("a/b")), Some(at(2)));
+            assert_eq!(read.get(path("b")), Some(at(4)));
+            assert_eq!(read.get(path("a")), Some(at(5)));
+            assert_eq!(read.get(path("a/c")), None);
+            assert_eq!(read.get(path("c")), None);
         }
     }
 
@@ -283,11 +353,14 @@ mod tests {
         let entries: Vec<(&str, usize)> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
         let mut merged = Locations::default();
         merged.absorb(table(&entries));
-        assert!(merged.by_agreement.get("a").is_some_and(|part| part.sorted));
+        assert!(merged
+            .by_agreement
+            .get(&path("a").agreement)
+            .is_some_and(|part| part.sorted));
         for read in [&table(&entries), &merged] {
-            assert_eq!(read.get("a/0"), Some(at(0)));
-            assert_eq!(read.get("a/149"), Some(at(149)));
-            assert_eq!(read.get("a/150"), None);
+            assert_eq!(read.get(path("a/0")), Some(at(0)));
+            assert_eq!(read.get(path("a/149")), Some(at(149)));
+            assert_eq!(read.get(path("a/150")), None);
         }
     }
 
@@ -300,7 +373,7 @@ mod tests {
         let mut merged = Locations::default();
         merged.absorb(table(&entries));
         for key in 0..7 {
-            assert_eq!(merged.get(&format!("a/{key}")), Some(at(key)));
+            assert_eq!(merged.get(path(&format!("a/{key}"))), Some(at(key)));
         }
     }
 
@@ -310,9 +383,9 @@ mod tests {
         let mut merged = Locations::default();
         merged.absorb(table(&[("a/x", 1), ("a/y", 2)]));
         merged.absorb(table(&[("a/y", 3), ("a/z", 4), ("b/x", 5)]));
-        assert_eq!(merged.get("a/x"), Some(at(1)));
-        assert_eq!(merged.get("a/y"), Some(at(2)));
-        assert_eq!(merged.get("a/z"), Some(at(4)));
-        assert_eq!(merged.get("b/x"), Some(at(5)));
+        assert_eq!(merged.get(path("a/x")), Some(at(1)));
+        assert_eq!(merged.get(path("a/y")), Some(at(2)));
+        assert_eq!(merged.get(path("a/z")), Some(at(4)));
+        assert_eq!(merged.get(path("b/x")), Some(at(5)));
     }
 }

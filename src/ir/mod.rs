@@ -13,7 +13,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use decimal::Dec;
-pub use locations::{key, Location, Locations};
+pub use locations::{key, Key, Location, Locations};
 
 /// Version of the IR's JSON shape; bumped on any incompatible change.
 pub const IR_VERSION: u32 = 1;

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
-use crate::ir::{self, key, Dec, Location, Locations};
+use crate::ir::{self, key, Dec, Key, Location, Locations};
 
 /// The lint codes a selector names: a code (`W303`), a prefix (`W3`, `ALL`) or a rule name
 /// (`watermelon`). `None` when it names no lint.
@@ -75,8 +75,8 @@ impl<'a> LintInput<'a> {
     }
 
     /// The first location that exists among `keys`.
-    pub fn locate(&self, keys: &[String]) -> Option<Location> {
-        keys.iter().find_map(|k| self.locations.get(k))
+    pub fn locate(&self, keys: &[Key]) -> Option<Location> {
+        keys.iter().find_map(|k| self.locations.get(*k))
     }
 
     /// Where an objective of a service was written: in this agreement, or in the ancestor it

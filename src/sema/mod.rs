@@ -117,7 +117,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records where an item of the IR was written.
-    pub(crate) fn locate(&mut self, key: String, span: Span) {
+    pub(crate) fn locate(&mut self, key: ir::Key, span: Span) {
         self.locations.insert(key, self.file, span);
     }
 

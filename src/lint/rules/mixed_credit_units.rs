@@ -1,7 +1,7 @@
 //! W320: credits stated partly as money and partly as a share of a fee.
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
-use crate::ir::{key, Amount};
+use crate::ir::{key, Amount, Key};
 use crate::lint::{finding, LintInput, Rule};
 
 pub(super) const RULE: Rule = Rule {
@@ -22,12 +22,12 @@ fn is_money(amount: &Amount) -> bool {
 fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     for agreement in &input.agreements {
         // (location key, inherited from, uses money, what)
-        let mut places: Vec<(String, Option<String>, bool, String)> = Vec::new();
+        let mut places: Vec<(Key, Option<Key>, bool, String)> = Vec::new();
         // Each policy or penalty counts once for each way its amounts are stated.
-        let mut record = |amounts: Vec<&Amount>, own: String, inherited: Option<String>, what: String| {
+        let mut record = |amounts: Vec<&Amount>, own: Key, inherited: Option<Key>, what: String| {
             for money in [true, false] {
                 if amounts.iter().any(|a| is_money(a) == money) {
-                    places.push((own.clone(), inherited.clone(), money, what.clone()));
+                    places.push((own, inherited, money, what.clone()));
                 }
             }
         };
@@ -72,8 +72,8 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         // Point at the less common way of stating credits (money, on a tie).
         let flag_money = money <= shares;
         for (own, inherited, _, what) in places.iter().filter(|p| p.2 == flag_money) {
-            let mut keys = vec![own.clone()];
-            keys.extend(inherited.iter().cloned());
+            let mut keys = vec![*own];
+            keys.extend(*inherited);
             let Some(location) = input.locate(&keys) else {
                 continue;
             };
