@@ -253,14 +253,16 @@ pub fn lint(checked: &mut Checked, today: chrono::NaiveDate) {
             .into_iter()
             .filter_map(|f| configure(f, checked))
             .collect();
-        findings.extend(lint::suppress::apply(&mut suppressions, lints));
+        let kept = lint::suppress::apply(&mut suppressions, lints);
+        findings = lint::concat_into_largest(vec![findings, kept]);
         // A suppression in a file the rules skipped has had no chance to be used.
         let unused = lint::suppress::unused(&suppressions)
             .into_iter()
             .filter(|f| !blocked.contains(&f.primary.file));
         findings.extend(unused.filter_map(|f| configure(f, checked)));
     }
-    checked.diagnostics.append(&mut findings);
+    let analysis = std::mem::take(&mut checked.diagnostics);
+    checked.diagnostics = lint::concat_into_largest(vec![analysis, findings]);
     diagnostics::sort(&mut checked.diagnostics);
     checked.diagnostics.dedup();
 }

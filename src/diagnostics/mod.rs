@@ -11,6 +11,8 @@ pub use render::{
     render_human, render_human_to_string, render_json, render_short, ColorMode, JSON_FORMAT_VERSION,
 };
 
+use std::borrow::Cow;
+
 use crate::source::FileId;
 
 /// A half-open byte range in one file.
@@ -72,11 +74,16 @@ impl Severity {
     }
 }
 
+/// The text of a label, a note or a help line: most are fixed (`"no monitoring binding"`),
+/// and are then borrowed rather than copied into every diagnostic (a large agreement can have
+/// ten thousand findings of one rule).
+pub type Text = Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub file: FileId,
     pub span: Span,
-    pub message: String,
+    pub message: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,8 +93,8 @@ pub struct Diagnostic {
     pub message: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
-    pub notes: Vec<String>,
-    pub help: Option<String>,
+    pub notes: Vec<Text>,
+    pub help: Option<Text>,
 }
 
 impl Diagnostic {
@@ -100,7 +107,7 @@ impl Diagnostic {
             primary: Label {
                 file,
                 span,
-                message: String::new(),
+                message: Text::Borrowed(""),
             },
             secondary: Vec::new(),
             notes: Vec::new(),
@@ -109,12 +116,12 @@ impl Diagnostic {
     }
 
     /// Sets the text of the primary label.
-    pub fn label(mut self, message: impl Into<String>) -> Self {
+    pub fn label(mut self, message: impl Into<Text>) -> Self {
         self.primary.message = message.into();
         self
     }
 
-    pub fn secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+    pub fn secondary(mut self, file: FileId, span: Span, message: impl Into<Text>) -> Self {
         self.secondary.push(Label {
             file,
             span,
@@ -123,12 +130,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn note(mut self, note: impl Into<String>) -> Self {
+    pub fn note(mut self, note: impl Into<Text>) -> Self {
         self.notes.push(note.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }
