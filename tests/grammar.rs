@@ -277,11 +277,21 @@ fn a_large_spec_is_parsed_in_pieces() {
     assert_eq!(agreement.deferred.services, 300);
     assert!(agreement.deferred.pieces.len() > 3, "{:?}", agreement.deferred);
     let mut read = Vec::new();
+    let mut remedies = 0;
     for piece in &agreement.deferred.pieces {
-        let (items, found) = slac::syntax::deferred_items(0, &text, *piece).expect("the piece parses again");
-        assert!(found.is_empty(), "{found:?}");
-        read.extend(items);
+        let again = slac::syntax::deferred_items(0, &text, *piece).expect("the piece parses again");
+        assert!(again.diagnostics.is_empty(), "{:?}", again.diagnostics);
+        read.extend(again.services);
+        for span in again.credits.iter().chain(&again.penalties) {
+            let (item, found) = slac::syntax::remedy(0, &text, *span).expect("the remedy parses again");
+            assert!(found.is_empty(), "{found:?}");
+            read.push(item);
+            remedies += 1;
+        }
     }
+    // Each piece's services, then its credit policies and penalties: in the order of the text.
+    read.sort_by_key(|item| item.span().start());
+    assert_eq!(remedies, 300);
     let (whole, _) = slac::syntax::parse_in_pieces(0, &text, 1).expect("the spec parses");
     let (deferred, others): (Vec<AgreementItem>, Vec<AgreementItem>) = whole.agreements[0]
         .items
@@ -318,6 +328,58 @@ fn a_large_specs_deferred_services_report_their_own_problems() {
         .collect();
     assert_eq!(escapes.len(), 1, "{:?}", checked.diagnostics);
     assert_eq!(escapes[0].primary.span.start(), at);
+}
+
+/// A large file's credit policies and penalties are built only when analysis lowers them,
+/// from where the pieces read again found them: their problems are reported where they are
+/// written, a second policy for one objective pointing at the first.
+#[test]
+fn a_large_specs_credits_and_penalties_report_their_own_problems() {
+    let spec = slac::corpus::spec(3, 300);
+    let penalty = "  penalty for svc-3.availability {\n    1% of monthly fee per breach\n  }\n";
+    let unknown = "  penalty for nosuch.availability {\n    1% of monthly fee per breach\n  }\n";
+    let end = spec.rfind('}').expect("the agreement's closing brace");
+    let text = [&spec[..end], penalty, penalty, unknown, &spec[end..]]
+        .concat()
+        .replacen(
+            "credits for svc-5.availability",
+            "credits for svc-4.availability",
+            1,
+        );
+    assert!(text.len() > 64 * 1024, "{} bytes", text.len());
+    let first_credits = text.find("svc-4.availability").expect("svc-4's credits");
+    let second_credits = text.rfind("svc-4.availability").expect("the second policy");
+    let first_penalty = text.find("svc-3.availability").expect("svc-3's credits");
+    let first_penalty = text[first_penalty + 1..]
+        .find("svc-3.availability")
+        .map(|at| at + first_penalty + 1)
+        .expect("the first penalty");
+    let second_penalty = text.rfind("svc-3.availability").expect("the second penalty");
+    let unknown_at = text.find("nosuch").expect("the unknown service");
+
+    let checked = slac::check_source(std::path::Path::new("large.sla"), &text);
+    let found: Vec<(&str, usize, Vec<usize>)> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let secondary = d.secondary.iter().map(|l| l.span.start()).collect();
+            (d.code.as_str(), d.primary.span.start(), secondary)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E203", second_credits, vec![first_credits]),
+            ("E203", second_penalty, vec![first_penalty]),
+            ("E201", unknown_at, vec![]),
+        ],
+        "{:?}",
+        checked.diagnostics
+    );
+    let policies: usize = checked.agreements().map(|a| a.credit_policies.len()).sum();
+    let penalties: usize = checked.agreements().map(|a| a.penalties.len()).sum();
+    assert_eq!((policies, penalties), (299, 1));
 }
 
 /// A large file refused for too many objectives in one service (E106) still reports what

@@ -43,29 +43,50 @@ fn keep_first<'a, T>(
     }
 }
 
-/// The services, credit policies and penalties of a deferred piece of the file being lowered,
-/// whose text is `text`.
-fn read_again(ctx: &mut Ctx<'_>, text: &str, piece: Span) -> Vec<AgreementItem> {
+/// A deferred piece of the file being lowered, whose text is `text`, read again: its services,
+/// and where its credit policies and penalties are written.
+fn read_again(ctx: &mut Ctx<'_>, text: &str, piece: Span) -> syntax::ReadAgain {
     match syntax::deferred_items(ctx.file, text, piece) {
-        Some((items, found)) => {
+        Some(mut read) => {
+            for diagnostic in std::mem::take(&mut read.diagnostics) {
+                ctx.report(diagnostic);
+            }
+            read
+        }
+        None => {
+            ctx.report(read_twice_bug(ctx.file, piece));
+            syntax::ReadAgain::default()
+        }
+    }
+}
+
+/// The credit policy or penalty written at `span` of the file being lowered (from
+/// `read_again`), built.
+fn remedy_at(ctx: &mut Ctx<'_>, text: &str, span: Span) -> Option<AgreementItem> {
+    match syntax::remedy(ctx.file, text, span) {
+        Some((item, found)) => {
             for diagnostic in found {
                 ctx.report(diagnostic);
             }
-            items
+            Some(item)
         }
         None => {
-            let diagnostic = Diagnostic::error(
-                Code::E100,
-                ctx.file,
-                piece,
-                "this part of the agreement could not be read again",
-            )
-            .label("parsed once, not twice")
-            .help("this is a bug in slac: please report it, with the file");
-            ctx.report(diagnostic);
-            Vec::new()
+            ctx.report(read_twice_bug(ctx.file, span));
+            None
         }
     }
+}
+
+/// A part of a large file that parsed once and not when it was read again: a bug.
+fn read_twice_bug(file: crate::source::FileId, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::E100,
+        file,
+        span,
+        "this part of the agreement could not be read again",
+    )
+    .label("parsed once, not twice")
+    .help("this is a bug in slac: please report it, with the file")
 }
 
 pub(super) fn lower(
@@ -461,11 +482,16 @@ pub(super) fn lower(
     // tree's, for after the services.
     let mut pieces = pieces.pieces.into_iter();
     let mut pending = service_items.into_iter();
+    let mut written_credits = Vec::new();
+    let mut written_penalties = Vec::new();
     loop {
         let Some(item) = pending.next() else {
             match pieces.next() {
                 Some(piece) => {
-                    pending = read_again(ctx, text, piece).into_iter();
+                    let read = read_again(ctx, text, piece);
+                    written_credits.extend(read.credits);
+                    written_penalties.extend(read.penalties);
+                    pending = read.services.into_iter();
                     continue;
                 }
                 None => break,
@@ -550,15 +576,30 @@ pub(super) fn lower(
 
     // Credits and penalties, keyed by the objective they protect.
     let by_id: ServiceIndex<'_> = services.iter().map(|s| (s.id.as_str(), s)).collect();
-    let credit_items = remedy_items
-        .iter()
-        .filter(|item| matches!(item, AgreementItem::Credits(_)))
-        .count();
+    let credit_items = written_credits.len()
+        + remedy_items
+            .iter()
+            .filter(|item| matches!(item, AgreementItem::Credits(_)))
+            .count();
     let mut credit_policies = Vec::with_capacity(credit_items);
     let mut credit_spans: HashMap<String, Span> = HashMap::default();
     let mut penalties = Vec::new();
     let mut penalty_spans: HashMap<String, Span> = HashMap::default();
-    for item in remedy_items {
+    // The tree's, then those written in the pieces (a file has one or the other), each built
+    // only now.
+    let mut tree_items = remedy_items.into_iter();
+    let mut written = written_credits.into_iter().chain(written_penalties);
+    loop {
+        let item = match tree_items.next() {
+            Some(item) => item,
+            None => match written.next() {
+                Some(span) => match remedy_at(ctx, text, span) {
+                    Some(item) => item,
+                    None => continue,
+                },
+                None => break,
+            },
+        };
         match item {
             AgreementItem::Credits(c) => {
                 let key = c.objective.dotted();

@@ -123,14 +123,29 @@ pub(super) fn items_but_deferred(file_id: FileId, root: Pair<'_, Rule>, offset: 
     }
 }
 
-/// The services, credit policies and penalties of a piece, which `items_but_deferred` left
-/// out; its other items are not built again.
-pub(super) fn deferred_items(
-    file_id: FileId,
-    root: Pair<'_, Rule>,
-    offset: usize,
-) -> (Vec<AgreementItem>, Vec<Diagnostic>) {
-    items_where(file_id, root, offset, is_deferred)
+/// The services of a piece, which `items_but_deferred` left out, built, and where its credit
+/// policies and penalties are written, for `super::remedy` to build one at a time; its other
+/// items are not built again.
+pub(super) fn deferred_items(file_id: FileId, root: Pair<'_, Rule>, offset: usize) -> super::ReadAgain {
+    let mut builder = Builder::new(file_id, offset, false);
+    let mut services = Vec::new();
+    let mut credits = Vec::new();
+    let mut penalties = Vec::new();
+    for p in root.into_inner() {
+        let span = Span::new(offset + p.as_span().start(), offset + p.as_span().end());
+        match p.as_rule() {
+            Rule::service => services.extend(builder.agreement_item(p)),
+            Rule::credits => credits.push(span),
+            Rule::penalty => penalties.push(span),
+            _ => {}
+        }
+    }
+    super::ReadAgain {
+        services,
+        credits,
+        penalties,
+        diagnostics: builder.diagnostics,
+    }
 }
 
 /// The rules of the items a large file's tree leaves in its pieces: the rules of

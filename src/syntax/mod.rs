@@ -70,16 +70,34 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     (ast, diagnostics)
 }
 
-/// The services, credit policies and penalties of one piece of `ast::Deferred` of `file`,
-/// whose text is `text`, in the order of the text, with the diagnostics of building them
-/// (bad escapes), which `parse` did not give. `None` if the piece does not parse, which cannot
-/// happen to a piece that `parse` gave for this text: it parsed the same piece.
-pub fn deferred_items(
-    file: FileId,
-    text: &str,
-    piece: Span,
-) -> Option<(Vec<ast::AgreementItem>, Vec<Diagnostic>)> {
+/// One piece of `ast::Deferred`, read again.
+#[derive(Debug, Default)]
+pub struct ReadAgain {
+    /// Its services (`ast::AgreementItem::Service`), in the order of the text.
+    pub services: Vec<ast::AgreementItem>,
+    /// Where its credit policies are written, in the order of the text, for `remedy` to build
+    /// each when analysis lowers it. Analysis lowers them after every service, and their
+    /// trees, held until then, took more room than the text: 7.5 MB for the 10,000 credit
+    /// policies of a 9.4 MB spec.
+    pub credits: Vec<Span>,
+    /// Where its penalties are written, as `credits`.
+    pub penalties: Vec<Span>,
+    /// The diagnostics of building the services (bad escapes), which `parse` did not give.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One piece of `ast::Deferred` of `file`, whose text is `text`, read again. `None` if the
+/// piece does not parse, which cannot happen to a piece that `parse` gave for this text: it
+/// parsed the same piece.
+pub fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<ReadAgain> {
     pieces::deferred_items(file, text, piece)
+}
+
+/// The credit policy or penalty at `span`, from `ReadAgain::credits` or `penalties` of `file`, whose text
+/// is `text`, with the diagnostics of building it (bad escapes). `None` if the text there is
+/// not one credit policy or penalty, which cannot happen to a span that `deferred_items` gave.
+pub fn remedy(file: FileId, text: &str, span: Span) -> Option<(ast::AgreementItem, Vec<Diagnostic>)> {
+    pieces::remedy(file, text, span)
 }
 
 /// `parse` of a file piece by piece, in pieces of at least `piece_bytes` (`pieces.rs`), keeping
@@ -104,13 +122,19 @@ fn parse_deferred_and_complete(
         let deferred = std::mem::take(&mut agreement.deferred);
         let mut services = 0;
         for piece in deferred.pieces {
-            let (items, found) = deferred_items(file, text, piece)?;
-            diagnostics.extend(found);
-            services += items
+            let read = deferred_items(file, text, piece)?;
+            diagnostics.extend(read.diagnostics);
+            services += read
+                .services
                 .iter()
                 .filter(|item| matches!(item, ast::AgreementItem::Service(_)))
                 .count();
-            agreement.items.extend(items);
+            agreement.items.extend(read.services);
+            for span in read.credits.into_iter().chain(read.penalties) {
+                let (item, found) = remedy(file, text, span)?;
+                diagnostics.extend(found);
+                agreement.items.push(item);
+            }
         }
         if services != deferred.services {
             return None;
