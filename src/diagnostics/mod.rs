@@ -145,17 +145,38 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, then offset, then code, so output never depends on the order in
-/// which checks ran.
+/// Sorts diagnostics by file, then offset, then code, then message, so output never depends on
+/// the order in which checks ran; diagnostics equal in all four keep their order.
+///
+/// The positions are sorted, not the diagnostics, which are then moved into place: a stable
+/// sort of the diagnostics themselves takes a buffer as large as the list (7.2 MB for the
+/// 50,051 findings of a spec of 10,000 unmonitored services), the positions' 8 bytes each.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (a.primary.file, a.primary.span, a.code, &a.message).cmp(&(
-            b.primary.file,
-            b.primary.span,
-            b.code,
-            &b.message,
-        ))
-    });
+    fn key(d: &Diagnostic) -> (FileId, Span, Code, &str) {
+        (d.primary.file, d.primary.span, d.code, &d.message)
+    }
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
+    permute(diagnostics, &mut order);
+}
+
+/// Puts `items[order[i]]` at place `i` for every `i`, in place, following each cycle of the
+/// permutation `order`, which is used up.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    const PLACED: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut place = start;
+        while order[place] != PLACED {
+            let from = order[place];
+            order[place] = PLACED;
+            if from == start {
+                break;
+            }
+            // `items[start]`'s original is carried along the cycle; `from` still holds its own.
+            items.swap(place, from);
+            place = from;
+        }
+    }
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough to be a likely typo.
@@ -176,6 +197,59 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every permutation of up to seven items is applied as indexing would apply it.
+    #[test]
+    fn permuting_in_place_is_indexing() {
+        fn permutations(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut all = Vec::new();
+            for shorter in permutations(n - 1) {
+                for at in 0..n {
+                    let mut longer = shorter.clone();
+                    longer.insert(at, n - 1);
+                    all.push(longer);
+                }
+            }
+            all
+        }
+        for n in 0..=7 {
+            for order in permutations(n) {
+                let items: Vec<usize> = (0..n).map(|i| 10 * i).collect();
+                let expected: Vec<usize> = order.iter().map(|&i| items[i]).collect();
+                let mut permuted = items.clone();
+                permute(&mut permuted, &mut order.clone());
+                assert_eq!(permuted, expected, "{order:?}");
+            }
+        }
+    }
+
+    /// Diagnostics come out by file, offset, code and message; those equal in all four keep
+    /// their order, as a stable sort keeps it.
+    #[test]
+    fn sorting_is_stable() {
+        let at = |file: FileId, start: usize, message: &str, help: &'static str| {
+            Diagnostic::error(Code::E201, file, Span::new(start, start + 1), message).help(help)
+        };
+        let mut diagnostics = vec![
+            at(1, 5, "b", "first"),
+            at(0, 9, "a", ""),
+            at(1, 5, "a", ""),
+            at(1, 5, "b", "second"),
+            at(0, 2, "a", ""),
+            at(1, 5, "b", "third"),
+        ];
+        let mut expected = diagnostics.clone();
+        expected.sort_by(|a, b| {
+            (a.primary.file, a.primary.span, &a.message).cmp(&(b.primary.file, b.primary.span, &b.message))
+        });
+        sort(&mut diagnostics);
+        assert_eq!(diagnostics, expected);
+        let helps: Vec<_> = diagnostics.iter().filter_map(|d| d.help.as_deref()).collect();
+        assert_eq!(helps, ["", "", "", "first", "second", "third"]);
+    }
 
     #[test]
     fn suggests_close_names_only() {
