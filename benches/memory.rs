@@ -1,6 +1,8 @@
 //! Peak memory (maximum resident set size) of `slac check` processes: a typical 5 KB spec, one
-//! 4.7 MB spec, one 9.4 MB spec, 10,000 files of about 5.7 KB, and two 4.7 MB specs named
-//! before those 10,000 files (so that they fall in consecutive batches). It needs GNU time (`/usr/bin/time`, Debian's
+//! 4.7 MB spec, one 9.4 MB spec, a 3.5 MB spec of 10,000 services with eight objectives each
+//! and no monitoring (few bytes per objective, and 50,051 findings), 10,000 files of about
+//! 5.7 KB, and two 4.7 MB specs named before those 10,000 files (so that they fall in
+//! consecutive batches). It needs GNU time (`/usr/bin/time`, Debian's
 //! `time` package) to read the peak; without it, it says so and measures nothing.
 //!
 //! Each runs five times; the peak and the wall time are the medians. Run with `cargo bench
@@ -52,6 +54,8 @@ fn main() {
     std::fs::write(&large, slac::corpus::spec(11, 5_000)).unwrap();
     let larger = folder.path().join("larger.sla");
     std::fs::write(&larger, slac::corpus::spec(11, 10_000)).unwrap();
+    let dense = folder.path().join("dense.sla");
+    std::fs::write(&dense, dense_spec(10_000)).unwrap();
     let corpus = folder.path().join("corpus");
     slac::corpus::write_corpus(&corpus, 10_000, 5).unwrap();
     // Seeds past the corpus's, so that no agreement id is defined twice.
@@ -65,6 +69,7 @@ fn main() {
         ("typical-spec", vec![typical.as_path()]),
         ("large-spec", vec![large.as_path()]),
         ("larger-spec", vec![larger.as_path()]),
+        ("unmonitored-spec", vec![dense.as_path()]),
         ("corpus-10k-files", vec![corpus.as_path()]),
         (
             "two-large-specs-and-10k-files",
@@ -106,6 +111,28 @@ fn main() {
         serde_json::to_string_pretty(&rows).unwrap(),
     )
     .unwrap();
+}
+
+/// A spec of `services` services of eight one-line objectives each, none monitored: the
+/// corpus's header (parties, term, calendar, priorities, maintenance), then the services.
+fn dense_spec(services: usize) -> String {
+    let corpus = slac::corpus::spec(11, 1);
+    let head = corpus.split("  service svc-0 ").next().unwrap();
+    let mut text = head.to_string();
+    for index in 0..services {
+        text.push_str(&format!(
+            "  service s{index} \"S\" {{\n    availability 99.9% per calendar month\n    \
+             latency p50 under {}ms per rolling 28 days\n    \
+             latency p90 under 200ms per rolling 28 days\n    \
+             latency p99 under 900ms per rolling 28 days\n    \
+             response P1 within 2h\n    response P2 within 4h\n    \
+             resolution P1 within 8h\n    \
+             resolution P2 within 2 business days during office\n  }}\n",
+            100 + index % 50
+        ));
+    }
+    text.push_str("}\n");
+    text
 }
 
 /// The total and the largest size of the `.sla` files that `paths` name, found as `slac check`
