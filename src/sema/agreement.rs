@@ -478,8 +478,8 @@ pub(super) fn lower(
     // Each service's `depends on`, checked once every service of the agreement is known.
     let mut dependencies: Vec<(String, Vec<ast::Reference>)> = Vec::new();
     // The services of the tree, then those of the deferred pieces (a file has one or the
-    // other), in the order of the text; the credits and penalties of the pieces join the
-    // tree's, for after the services.
+    // other), in the order of the text; where the pieces' credit policies and penalties are
+    // written is kept, for after the services.
     let mut pieces = pieces.pieces.into_iter();
     let mut pending = service_items.into_iter();
     let mut written_credits = Vec::new();

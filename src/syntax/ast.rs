@@ -48,8 +48,9 @@ pub struct Agreement {
 /// The pieces of a large agreement's body whose services, credit policies and penalties the
 /// tree does not keep (every other item of a piece is in `items`). They were parsed, and any
 /// syntax error reported, with the rest of the file; analysis reads each piece again with
-/// `syntax::deferred_items`, lowers what it holds and drops it, so that the whole tree of a
-/// large agreement is never held (as a script engine pre-parses a function body and parses it
+/// `syntax::deferred_items`, lowers its services and drops them, and builds each credit policy
+/// and penalty (`syntax::remedy`) only when it lowers it, so that the whole tree of a large
+/// agreement is never held (as a script engine pre-parses a function body and parses it
 /// fully only when it runs).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Deferred {

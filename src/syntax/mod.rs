@@ -93,9 +93,10 @@ pub fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<ReadAgain
     pieces::deferred_items(file, text, piece)
 }
 
-/// The credit policy or penalty at `span`, from `ReadAgain::credits` or `penalties` of `file`, whose text
-/// is `text`, with the diagnostics of building it (bad escapes). `None` if the text there is
-/// not one credit policy or penalty, which cannot happen to a span that `deferred_items` gave.
+/// The credit policy or penalty at `span` (from `ReadAgain::credits` or `penalties`) of
+/// `file`, whose text is `text`, with the diagnostics of building it (bad escapes). `None` if
+/// the text there is not one credit policy or penalty, which cannot happen to a span that
+/// `deferred_items` gave.
 pub fn remedy(file: FileId, text: &str, span: Span) -> Option<(ast::AgreementItem, Vec<Diagnostic>)> {
     pieces::remedy(file, text, span)
 }
@@ -124,11 +125,7 @@ fn parse_deferred_and_complete(
         for piece in deferred.pieces {
             let read = deferred_items(file, text, piece)?;
             diagnostics.extend(read.diagnostics);
-            services += read
-                .services
-                .iter()
-                .filter(|item| matches!(item, ast::AgreementItem::Service(_)))
-                .count();
+            services += read.services.len();
             agreement.items.extend(read.services);
             for span in read.credits.into_iter().chain(read.penalties) {
                 let (item, found) = remedy(file, text, span)?;

@@ -121,18 +121,19 @@ pub(super) fn parse(
     Some((tree, diagnostics))
 }
 
-/// The services, credit policies and penalties of one deferred piece (`ast::Deferred`), in
-/// the order of the text, with the diagnostics of building them (the first parse did not
-/// build them). `None` if the piece does not parse, which cannot happen to a piece of a file
-/// that `parse` accepted.
+/// One deferred piece (`ast::Deferred`) read again: its services built, with the diagnostics
+/// of building them (the first parse did not build them), and where its credit policies and
+/// penalties are written. `None` if the piece does not parse, which cannot happen to a piece
+/// of a file that `parse` accepted.
 pub(super) fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<super::ReadAgain> {
     let part = text.get(piece.start()..piece.end())?;
     let root = TreeParser::parse(Rule::agreement_items, part).ok()?.next()?;
     Some(build::deferred_items(file, root, piece.start()))
 }
 
-/// The credit policy or penalty written at `span` (from `ReadAgain::credits` or `penalties`), built, with
-/// the diagnostics of building it. `None` if the text there is not one such statement.
+/// The credit policy or penalty written at `span` (from `ReadAgain::credits` or
+/// `penalties`), built, with the diagnostics of building it. `None` if the text there is not
+/// one such statement.
 pub(super) fn remedy(file: FileId, text: &str, span: Span) -> Option<(ast::AgreementItem, Vec<Diagnostic>)> {
     let part = text.get(span.start()..span.end())?;
     let root = TreeParser::parse(Rule::agreement_items, part).ok()?.next()?;
