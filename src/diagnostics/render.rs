@@ -176,7 +176,7 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checke
                 "span": span_json(sources, &d.primary),
                 "label": d.primary.message,
                 "related": related,
-                "notes": d.notes,
+                "notes": d.notes.as_slice(),
                 "help": d.help,
             })
         })
