@@ -97,6 +97,28 @@ fn decimals_keep_their_digits() {
     assert!(!json.contains("99.94999"));
 }
 
+/// Tabs, CR LF line ends, form feeds, vertical tabs and a leading byte order mark are
+/// whitespace: the fixture that has them all has the IR of its text with each of them written
+/// as spaces (as many bytes, so that every span is the same).
+#[test]
+fn every_kind_of_whitespace_reads_as_a_space() {
+    let path = Path::new("tests/fixtures/valid/whitespace.sla");
+    let text = std::fs::read_to_string(path).unwrap();
+    for kind in ["\u{FEFF}", "\t", "\r\n", "\x0B", "\x0C"] {
+        assert!(text.contains(kind), "the fixture has no {kind:?}");
+    }
+    let plain = text
+        .replace('\u{FEFF}', "   ")
+        .replace("\r\n", " \n")
+        .replace(['\t', '\x0B', '\x0C'], " ");
+    let json = |text: &str| {
+        let checked = slac::check_source(path, text);
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        slac::emit::json(checked.program(checked.roots[0]).unwrap())
+    };
+    assert_eq!(json(&text), json(&plain));
+}
+
 #[test]
 fn valid_fixtures_check_clean_with_ir_snapshots() {
     insta::glob!("fixtures/valid/*.sla", |path| {

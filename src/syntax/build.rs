@@ -175,7 +175,7 @@ impl Builder {
         let input = pair.get_input().as_bytes();
         let last = end.checked_sub(1).and_then(|i| input.get(i));
         let before_the_end = end < input.len() || !self.ends_file;
-        if before_the_end && !matches!(last, None | Some(b' ' | b'\t' | b'\r' | b'\n' | 0xBF)) {
+        if before_the_end && !matches!(last, None | Some(b' ' | b'\t'..=b'\r')) {
             return end;
         }
         // `next_back` reads the last child directly; `last` would walk every child. In the tree

@@ -95,7 +95,7 @@ pub fn comments(text: &str) -> Vec<Comment> {
                 });
                 continue;
             }
-            b' ' | b'\t' | b'\r' => {}
+            b' ' | b'\t' | b'\x0B' | b'\x0C' | b'\r' => {}
             _ => code_on_line = true,
         }
         i += 1;

@@ -15,6 +15,7 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::EOI => "the end of the file",
         Rule::WHITESPACE => "a space",
         Rule::COMMENT => "a comment",
+        Rule::byte_order_mark => "a byte order mark",
         Rule::file | Rule::agreement => "an agreement such as `agreement hosting \"Cloud hosting\" { ... }`",
         Rule::import => "an `import \"file.sla\"`",
         Rule::agreement_item | Rule::agreement_items => {
@@ -140,6 +141,15 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
     Some(Cow::Borrowed(text))
 }
 
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
+
+/// A character that prints as nothing or as blank space, which a message could not show
+/// between backticks: Unicode's format characters and its spaces other than the ASCII space.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{1680}' | '\u{180E}' | '\u{2000}'..='\u{200F}'
+        | '\u{2028}'..='\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | BYTE_ORDER_MARK)
+}
+
 /// The token at `offset`, for "found ..." in messages, and its span.
 fn found_token(text: &str, offset: usize) -> (String, Span) {
     let rest = text.get(offset..).unwrap_or("");
@@ -162,6 +172,8 @@ fn found_token(text: &str, offset: usize) -> (String, Span) {
     let shown = match first {
         '\n' | '\r' => "the end of the line".to_string(),
         '"' => "a quoted text".to_string(),
+        BYTE_ORDER_MARK => "a byte order mark (U+FEFF)".to_string(),
+        c if c.is_control() || is_invisible(c) => format!("the invisible character U+{:04X}", u32::from(c)),
         _ => format!("`{}`", token.chars().take(40).collect::<String>()),
     };
     (shown, Span::new(offset, offset + len))
@@ -202,8 +214,14 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     let (found, span) = found_token(text, offset);
     let wanted = join_alternatives(&expected);
     let at_end = offset >= text.trim_end().len();
+    let first = text.get(offset..).and_then(|rest| rest.chars().next());
     let help = if at_end && expects_close {
         "the file ends inside a block: add the missing `}`".to_string()
+    } else if first == Some(BYTE_ORDER_MARK) {
+        "a byte order mark may only begin a file (files joined together leave one inside): delete this one"
+            .to_string()
+    } else if first.is_some_and(|c| c.is_control() || is_invisible(c)) {
+        "delete the invisible character, or retype the line".to_string()
     } else if let [only] = expected.as_slice() {
         format!("write {only} here")
     } else {
@@ -217,6 +235,8 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     )
     .label(if span.start() >= text.len() {
         "the file ends here".to_string()
+    } else if first.is_some_and(|c| c.is_control() || is_invisible(c)) {
+        format!("{found} here")
     } else {
         format!("unexpected {found}")
     })
