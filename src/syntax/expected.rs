@@ -14,7 +14,6 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
     let text = match rule {
         Rule::EOI => "the end of the file",
         Rule::WHITESPACE => "a space",
-        Rule::COMMENT => "a comment",
         Rule::byte_order_mark => "a byte order mark",
         Rule::file | Rule::agreement => "an agreement such as `agreement hosting \"Cloud hosting\" { ... }`",
         Rule::import => "an `import \"file.sla\"`",
