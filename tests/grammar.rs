@@ -37,6 +37,21 @@ const SILENT_IN_TREE: &[&str] = &[
     "colon",
 ];
 
+/// The atomic rules that only atomic rules use: the parts of a quantity, which the builder
+/// reads from the quantity's text. Inside an atomic rule pest records no token for a rule, but
+/// it still runs its bookkeeping for each rule it tries (five for `99.9%`); silent, they are
+/// plain functions. A silent rule is not atomic itself, which changes nothing where every
+/// caller is atomic (`inlined_rules_are_used_only_inside_atomic_rules`).
+const INLINED_IN_TREE: &[&str] = &[
+    "quantity",
+    "number",
+    "unit",
+    "percent_sign",
+    "compact_unit",
+    "word_unit",
+    "currency",
+];
+
 const TREE_GRAMMAR: &str = "grammar/sla-tree.pest";
 
 /// The text of the tree grammar, made from the grammar's.
@@ -44,15 +59,21 @@ fn tree_grammar(grammar: &str) -> String {
     let mut out = String::from(
         "// GENERATED from grammar/sla.pest by `cargo test --test grammar`; do not edit.\n\
          //\n\
-         // The same grammar with the choices and the punctuation silent (SILENT_IN_TREE in\n\
-         // tests/grammar.rs): slac parses files with it to build their syntax trees, and with\n\
-         // grammar/sla.pest only to explain a syntax error.\n\n",
+         // The same grammar with the choices, the punctuation and the parts of a quantity silent\n\
+         // (SILENT_IN_TREE and INLINED_IN_TREE in tests/grammar.rs): slac parses files with it to\n\
+         // build their syntax trees, and with grammar/sla.pest only to explain a syntax error.\n\n",
     );
     for line in grammar.lines() {
         let name = line.split_whitespace().next().unwrap_or("");
         let rest = line.get(name.len()..).unwrap_or("");
-        match rest.trim_start().strip_prefix("= {") {
-            Some(body) if SILENT_IN_TREE.contains(&name) => {
+        let definition = rest.trim_start();
+        let body = definition.strip_prefix("= {").or_else(|| {
+            definition
+                .strip_prefix("= @{")
+                .filter(|_| INLINED_IN_TREE.contains(&name))
+        });
+        match body {
+            Some(body) if SILENT_IN_TREE.contains(&name) || INLINED_IN_TREE.contains(&name) => {
                 let space = &rest[..rest.len() - rest.trim_start().len()];
                 out.push_str(&format!("{name}{space}= _{{{body}\n"));
             }
@@ -191,9 +212,35 @@ fn the_tree_grammar_differs_only_in_the_silent_rules() {
                 "{name} is not a normal rule in the grammar"
             );
             assert_eq!(*tree_ty, RuleType::Silent, "{name}");
+        } else if INLINED_IN_TREE.contains(&name.as_str()) {
+            assert_eq!(*tree_ty, RuleType::Silent, "{name}");
         } else {
             assert_eq!(ty, tree_ty, "{name}");
         }
+    }
+}
+
+/// Every rule that the tree grammar inlines is used only by atomic rules of the grammar, or by
+/// other inlined rules: so pest never skips whitespace inside them, and, as pest records no
+/// pair inside an atomic rule, no pair of theirs was ever in a syntax tree.
+#[test]
+fn inlined_rules_are_used_only_inside_atomic_rules() {
+    let grammar_text = std::fs::read_to_string("grammar/sla.pest").unwrap();
+    let grammar = rules(&grammar_text);
+    let mut checked = 0;
+    for (user, used) in references(&grammar_text) {
+        for name in used.iter().filter(|n| INLINED_IN_TREE.contains(&n.as_str())) {
+            let (ty, _) = &grammar[&user];
+            assert!(
+                *ty == RuleType::Atomic || INLINED_IN_TREE.contains(&user.as_str()),
+                "{user} ({ty:?}) uses the inlined rule {name}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= INLINED_IN_TREE.len(), "{checked} uses");
+    for name in INLINED_IN_TREE {
+        assert!(grammar.contains_key(*name), "{name} is not a rule");
     }
 }
 
