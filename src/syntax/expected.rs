@@ -143,10 +143,12 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
 const BYTE_ORDER_MARK: char = '\u{FEFF}';
 
 /// A character that prints as nothing or as blank space, which a message could not show
-/// between backticks: Unicode's format characters and its spaces other than the ASCII space.
+/// between backticks, and that is not whitespace in the language: control characters other
+/// than `'\t'..='\r'`, Unicode's format characters and its spaces other than the ASCII space.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{1680}' | '\u{180E}' | '\u{2000}'..='\u{200F}'
-        | '\u{2028}'..='\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | BYTE_ORDER_MARK)
+    (c.is_control() && !matches!(c, '\t'..='\r'))
+        || matches!(c, '\u{00A0}' | '\u{00AD}' | '\u{1680}' | '\u{180E}' | '\u{2000}'..='\u{200F}'
+            | '\u{2028}'..='\u{202F}' | '\u{205F}'..='\u{2064}' | '\u{3000}' | BYTE_ORDER_MARK)
 }
 
 /// The token at `offset`, for "found ..." in messages, and its span.
@@ -171,8 +173,11 @@ fn found_token(text: &str, offset: usize) -> (String, Span) {
     let shown = match first {
         '\n' | '\r' => "the end of the line".to_string(),
         '"' => "a quoted text".to_string(),
+        '\t' => "a tab".to_string(),
+        '\x0B' => "a vertical tab".to_string(),
+        '\x0C' => "a form feed".to_string(),
         BYTE_ORDER_MARK => "a byte order mark (U+FEFF)".to_string(),
-        c if c.is_control() || is_invisible(c) => format!("the invisible character U+{:04X}", u32::from(c)),
+        c if is_invisible(c) => format!("the invisible character U+{:04X}", u32::from(c)),
         _ => format!("`{}`", token.chars().take(40).collect::<String>()),
     };
     (shown, Span::new(offset, offset + len))
@@ -219,7 +224,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     } else if first == Some(BYTE_ORDER_MARK) {
         "a byte order mark may only begin a file (files joined together leave one inside): delete this one"
             .to_string()
-    } else if first.is_some_and(|c| c.is_control() || is_invisible(c)) {
+    } else if first.is_some_and(is_invisible) {
         "delete the invisible character, or retype the line".to_string()
     } else if let [only] = expected.as_slice() {
         format!("write {only} here")
@@ -234,7 +239,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     )
     .label(if span.start() >= text.len() {
         "the file ends here".to_string()
-    } else if first.is_some_and(|c| c.is_control() || is_invisible(c)) {
+    } else if first.is_some_and(is_invisible) {
         format!("{found} here")
     } else {
         format!("unexpected {found}")
@@ -271,5 +276,19 @@ mod tests {
                 "rule {rule:?} leaks a rule name: {name}"
             );
         }
+    }
+
+    #[test]
+    fn characters_that_do_not_show_are_named() {
+        let found = |text: &str| found_token(text, 1).0;
+        assert_eq!(found("a\u{FEFF}b"), "a byte order mark (U+FEFF)");
+        assert_eq!(found("a\u{200B}b"), "the invisible character U+200B");
+        assert_eq!(found("a\u{A0}b"), "the invisible character U+00A0");
+        assert_eq!(found("a\u{1}b"), "the invisible character U+0001");
+        assert_eq!(found("a\tb"), "a tab");
+        assert_eq!(found("a\x0Bb"), "a vertical tab");
+        assert_eq!(found("a\x0Cb"), "a form feed");
+        assert_eq!(found("a\u{17E}b"), "`\u{17E}b`");
+        assert_eq!(found("a{b"), "`{`");
     }
 }
