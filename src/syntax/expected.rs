@@ -219,12 +219,13 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     let wanted = join_alternatives(&expected);
     let at_end = offset >= text.trim_end().len();
     let first = text.get(offset..).and_then(|rest| rest.chars().next());
+    let invisible = first.is_some_and(is_invisible);
     let help = if at_end && expects_close {
         "the file ends inside a block: add the missing `}`".to_string()
     } else if first == Some(BYTE_ORDER_MARK) {
         "a byte order mark may only begin a file (files joined together leave one inside): delete this one"
             .to_string()
-    } else if first.is_some_and(is_invisible) {
+    } else if invisible {
         "delete the invisible character, or retype the line".to_string()
     } else if let [only] = expected.as_slice() {
         format!("write {only} here")
@@ -239,7 +240,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: Error<Rule>) -> Diag
     )
     .label(if span.start() >= text.len() {
         "the file ends here".to_string()
-    } else if first.is_some_and(is_invisible) {
+    } else if invisible {
         format!("{found} here")
     } else {
         format!("unexpected {found}")
