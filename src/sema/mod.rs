@@ -9,6 +9,7 @@ mod agreement;
 mod budget;
 mod calendar;
 mod credits;
+pub mod promql;
 mod service;
 mod values;
 

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
 
-use super::{budget, place, Ctx, DeferredRef};
+use super::{budget, place, promql, Ctx, DeferredRef};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, key, Commitment, Dec, Measurement, Objective, Origin};
 use crate::syntax::ast::{self, MeasuredDuring, ObjectiveKind};
@@ -753,7 +753,7 @@ impl Ctx<'_> {
             return None;
         }
         const FIELDS: [&str; 4] = ["good", "bad", "total", "histogram"];
-        let mut fields: HashMap<&str, (&ast::Text, Span)> = HashMap::default();
+        let mut fields: HashMap<&str, (promql::Selector, Span)> = HashMap::default();
         let mut valid = true;
         for (name, value) in &indicator.fields {
             if !FIELDS.contains(&name.value.as_str()) {
@@ -784,10 +784,12 @@ impl Ctx<'_> {
                 );
                 continue;
             }
-            if !self.selector(value, name.value == "histogram") {
-                valid = false;
+            match self.selector(value, name.value == "histogram") {
+                Some(selector) => {
+                    fields.insert(name.value.as_str(), (selector, name.span));
+                }
+                None => valid = false,
             }
-            fields.insert(name.value.as_str(), (value, name.span));
         }
         if !valid {
             return None;
@@ -819,10 +821,9 @@ impl Ctx<'_> {
                 self.report(diagnostic);
                 return None;
             }
-            let (metric, matchers) = split_selector(&histogram.value);
             return Some(Box::new(ir::Indicator::PrometheusHistogram {
-                metric: metric.to_string(),
-                matchers: matchers.to_string(),
+                metric: histogram.metric.clone().unwrap_or_default(),
+                matchers: histogram.matchers_text(),
             }));
         }
         let good = fields.get("good");
@@ -860,37 +861,21 @@ impl Ctx<'_> {
             return None;
         }
         Some(Box::new(ir::Indicator::PrometheusRatio {
-            good: good.map(|(t, _)| t.value.clone()),
-            bad: bad.map(|(t, _)| t.value.clone()),
-            total: total.value.clone(),
+            good: good.map(|(selector, _)| selector.to_string()),
+            bad: bad.map(|(selector, _)| selector.to_string()),
+            total: total.to_string(),
         }))
     }
 
-    /// Checks a Prometheus series selector: `metric`, `metric{matchers}` or `{matchers}`.
-    fn selector(&mut self, text: &ast::Text, needs_metric: bool) -> bool {
-        let (metric, matchers) = split_selector(&text.value);
-        let metric_ok = metric
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit()));
-        let rest = &text.value[metric.len()..];
-        let braces_ok =
-            rest.is_empty() || (rest.starts_with('{') && rest.ends_with('}') && quotes_balanced(matchers));
-        let problem = if text.value.trim().is_empty() {
-            Some("the selector is empty")
-        } else if !metric_ok {
-            Some("the metric name may hold only letters, digits, `_` and `:`")
-        } else if !braces_ok {
-            Some("label matchers must be one `{...}` block after the metric name, with every quote closed")
-        } else if needs_metric && metric.is_empty() {
-            Some("a histogram needs its metric name, such as `http_request_duration_seconds`")
-        } else if metric.is_empty() && rest.is_empty() {
-            Some("the selector names no series")
-        } else {
-            None
-        };
-        let Some(problem) = problem else {
-            return true;
+    /// Reads a Prometheus series selector with PromQL's rules; `None` (reported) unless it is
+    /// exactly one vector selector. Histograms also need the metric name, to find `_bucket`.
+    fn selector(&mut self, text: &ast::Text, needs_metric: bool) -> Option<promql::Selector> {
+        let problem = match promql::parse_selector(&text.value) {
+            Ok(selector) if needs_metric && selector.metric.is_none() => {
+                "a histogram needs its metric name, such as `http_request_duration_seconds`".to_string()
+            }
+            Ok(selector) => return Some(selector),
+            Err(error) => error.to_string(),
         };
         let diagnostic = Diagnostic::error(
             Code::E226,
@@ -899,9 +884,9 @@ impl Ctx<'_> {
             format!("malformed Prometheus selector: {problem}"),
         )
         .label("not a series selector")
-        .help("write a selector such as `http_requests_total{job='api',code!~'5..'}`");
+        .help("write one series selector, such as `http_requests_total{job=\"api\",code!~\"5..\"}`");
         self.report(diagnostic);
-        false
+        None
     }
 
     /// Reports a priority whose response target is longer than its resolution target (both in
@@ -1006,38 +991,6 @@ fn objective_head_end(objective: &ast::Objective) -> Span {
     }
 }
 
-fn split_selector(selector: &str) -> (&str, &str) {
-    let selector = selector.trim();
-    match selector.find('{') {
-        Some(open) => {
-            let inner = selector[open + 1..]
-                .strip_suffix('}')
-                .unwrap_or(&selector[open + 1..]);
-            (&selector[..open], inner)
-        }
-        None => (selector, ""),
-    }
-}
-
-fn quotes_balanced(matchers: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in matchers.chars() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match (quote, c) {
-            (Some(_), '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '{' | '}') => return false,
-            _ => {}
-        }
-    }
-    quote.is_none()
-}
-
 /// `14400` seconds as `4h`, for messages.
 pub(super) fn seconds_text(seconds: Dec) -> String {
     let value = seconds.value();
@@ -1055,15 +1008,6 @@ pub(super) fn seconds_text(seconds: Dec) -> String {
 mod tests {
     use super::super::SHARED_FROM_SERVICES;
     use super::*;
-
-    #[test]
-    fn selectors_split_into_metric_and_matchers() {
-        assert_eq!(split_selector("x_total{a='1'}"), ("x_total", "a='1'"));
-        assert_eq!(split_selector("x_total"), ("x_total", ""));
-        assert!(quotes_balanced("a='1',b=~\"x|y\""));
-        assert!(!quotes_balanced("a='1"));
-        assert!(!quotes_balanced("a='1'}{b='2'"));
-    }
 
     /// A site or tier holds the service's own objective where it does not change it, and its
     /// own copy where it does (also when the service inherits from another agreement).
