@@ -157,3 +157,90 @@ fn promtool_unit_tests_prove_site_labels() {
     // does not pick up the site's recordings.
     promtool_unit_tests("sites.sla", "sites_test.yml");
 }
+
+/// A selector as a `.sla` text: the spec language's escapes for `\`, `"`, line breaks and tabs.
+fn sla_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A value of a label that `matcher` accepts (`accepts`) or refuses, from a few candidates.
+fn label_value(matcher: &slac::sema::promql::Matcher) -> String {
+    use slac::sema::promql::MatchOp;
+    let candidates = [matcher.value.as_str(), "", "api", "500", "slac-outage", "x"];
+    let anchored = regex::Regex::new(&format!("^(?:{})$", matcher.value));
+    let accepts = |candidate: &str| match matcher.op {
+        MatchOp::Equal => candidate == matcher.value,
+        MatchOp::NotEqual => candidate != matcher.value,
+        MatchOp::Regex => anchored.as_ref().unwrap().is_match(candidate),
+        MatchOp::NotRegex => !anchored.as_ref().unwrap().is_match(candidate),
+    };
+    candidates
+        .into_iter()
+        .find(|c| !c.is_empty() && accepts(c))
+        .unwrap_or_else(|| panic!("no candidate value satisfies {matcher:?}: add one"))
+        .to_string()
+}
+
+/// For every selector of the corpus that `slac check` accepts, a total outage (every event
+/// failed) still pages: nothing in a selector can end the query early or silence the alert.
+#[test]
+fn an_outage_pages_for_every_selector_the_check_accepts() {
+    let corpus: Vec<String> =
+        serde_json::from_str(&fs::read_to_string("tests/fixtures/prometheus/selectors.json").unwrap())
+            .unwrap();
+    let mut accepted = 0;
+    for selector in &corpus {
+        let quoted = sla_string(selector);
+        let spec = format!(
+            "agreement outage \"Outage\" {{\n  kind customer\n  version 1.0.0\n  status draft\n  provider \"P\"\n  customer \"C\"\n  term 2026-01-01 open-ended\n  service api \"API\" {{\n    availability 99.9% per rolling 30 days {{\n      indicator prometheus {{\n        bad {quoted}\n        total {quoted}\n      }}\n    }}\n  }}\n}}\n"
+        );
+        let checked = slac::check_source(Path::new("outage.sla"), &spec);
+        let parsed = slac::sema::promql::parse_selector(selector);
+        assert_eq!(
+            checked.has_errors(),
+            parsed.is_err(),
+            "{selector:?}: {:?}",
+            checked.diagnostics
+        );
+        let Ok(parsed) = parsed else { continue };
+        accepted += 1;
+        // The one series the selector matches, written as promtool's series notation.
+        let mut series = slac::sema::promql::Selector {
+            metric: parsed.metric.clone(),
+            matchers: Vec::new(),
+        };
+        for matcher in &parsed.matchers {
+            series.matchers.push(slac::sema::promql::Matcher {
+                name: matcher.name.clone(),
+                op: slac::sema::promql::MatchOp::Equal,
+                value: label_value(matcher),
+            });
+        }
+        let program = checked.program(checked.roots[0]).unwrap();
+        let rules = slac::emit::prometheus(&program.agreements).text;
+        let tests = format!(
+            "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: {}\n        values: '0+100x120'\n    alert_rule_test:\n      - eval_time: 70m\n        alertname: SlacErrorBudgetBurnFast\n        exp_alerts:\n          - exp_labels: {{agreement: outage, service: api, objective: availability, severity: page}}\n            exp_annotations:\n              summary: API is burning its error budget fast (availability of Outage)\n              clause: '\"Outage\" (outage 1.0.0), section \"Service: API\", objective availability'\n",
+            serde_json::to_string(&series.to_string()).unwrap()
+        );
+        let folder = tempfile::tempdir().unwrap();
+        fs::write(folder.path().join("rules.yml"), &rules).unwrap();
+        fs::write(folder.path().join("outage_test.yml"), &tests).unwrap();
+        let (success, report) = promtool(&["test", "rules", "outage_test.yml"], folder.path());
+        assert!(success, "{selector:?}\n{report}\n{rules}\n{tests}");
+    }
+    assert!(
+        accepted >= 15,
+        "only {accepted} selectors of the corpus were accepted"
+    );
+}

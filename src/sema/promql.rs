@@ -5,6 +5,8 @@
 
 use std::fmt::{self, Write as _};
 
+use regex_syntax::hir::{Class, Hir, HirKind};
+
 /// One vector selector: an optional metric name and its label matchers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
@@ -14,7 +16,6 @@ pub struct Selector {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matcher {
-    /// A label name; any UTF-8 text when it was quoted (Prometheus 3).
     pub name: String,
     pub op: MatchOp,
     pub value: String,
@@ -47,11 +48,7 @@ impl Selector {
             if index > 0 {
                 out.push(',');
             }
-            if is_label_name(&matcher.name) {
-                out.push_str(&matcher.name);
-            } else {
-                push_quoted(&mut out, &matcher.name);
-            }
+            out.push_str(&matcher.name);
             out.push_str(matcher.op.as_str());
             push_quoted(&mut out, &matcher.value);
         }
@@ -215,6 +212,12 @@ fn check_matchers(selector: &mut Selector) -> Result<(), SelectorError> {
                             shown(&matcher.value)
                         ))
                     })?;
+                if matcher.op == MatchOp::NotRegex && matches_every_value(&matcher.value) {
+                    return error(format!(
+                        "`{}!~` refuses every value, so the selector matches no series and an outage would go unseen",
+                        shown(&matcher.name)
+                    ));
+                }
                 regex.is_match("") == (matcher.op == MatchOp::Regex)
             }
         };
@@ -236,6 +239,43 @@ fn check_matchers(selector: &mut Selector) -> Result<(), SelectorError> {
         return error("every label matcher also matches series without that label: add one that needs a value, or a metric name");
     }
     Ok(())
+}
+
+/// Whether `pattern` matches every string: `.*` in its usual spellings (`(.*)`, `.*|x`,
+/// `[\s\S]*`). A narrower pattern may still match every value in practice; this catches the
+/// ones people write.
+fn matches_every_value(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|hir| universal(&hir))
+}
+
+fn universal(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(repetition) => {
+            repetition.min == 0 && repetition.max.is_none() && every_character(&repetition.sub)
+        }
+        HirKind::Capture(capture) => universal(&capture.sub),
+        HirKind::Alternation(branches) => branches.iter().any(universal),
+        HirKind::Concat(items) => !items.is_empty() && items.iter().all(universal),
+        _ => false,
+    }
+}
+
+/// Whether a class holds every character, or every one but a line break (`.` without `s`).
+fn every_character(hir: &Hir) -> bool {
+    let HirKind::Class(Class::Unicode(class)) = hir.kind() else {
+        return false;
+    };
+    let mut next = 0u32;
+    for range in class.ranges() {
+        let start = u32::from(range.start());
+        let skipped_newline = next == 0x0A && start == 0x0B;
+        let skipped_surrogates = next == 0xD800 && start == 0xE000;
+        if start > next && !skipped_newline && !skipped_surrogates {
+            return false;
+        }
+        next = u32::from(range.end()) + 1;
+    }
+    next > 0x10FFFF
 }
 
 fn is_metric_name(text: &str) -> bool {
@@ -373,6 +413,13 @@ impl Lexer<'_> {
             return self.unexpected(&format!("a quoted value for the label `{}`", shown(&name)));
         }
         let value = self.string()?;
+        // Quoted names of any text are Prometheus 3's; the rules must load in Prometheus 2 too.
+        if !is_label_name(&name) {
+            return error(format!(
+                "`{}` is not a label name: letters, digits and `_`, not starting with a digit",
+                shown(&name)
+            ));
+        }
         Ok(Matcher { name, op, value })
     }
 
@@ -474,8 +521,8 @@ mod tests {
         assert_eq!(canonical("{__name__=\"up\"}"), "up");
         assert_eq!(canonical("{'up', job='a'}"), "up{job=\"a\"}");
         assert_eq!(
-            canonical("{\"my.metric\", \"a.b\"=\"c\"}"),
-            "{__name__=\"my.metric\",\"a.b\"=\"c\"}"
+            canonical("{\"my.metric\", \"a_b\"=\"c\"}"),
+            "{__name__=\"my.metric\",a_b=\"c\"}"
         );
         assert_eq!(canonical("x{a=\"\\u00e9\\x41\\101\"}"), "x{a=\"éAA\"}");
     }
@@ -514,6 +561,9 @@ mod tests {
             "foo{a=~\"(\"}",
             "{a=\"\"}",
             "{a=~\".*\"}",
+            "foo{a!~\".*\"}",
+            "foo{a!~\"(?s:.*)|b\"}",
+            "foo{a!~\"([\\\\s\\\\S]*)\"}",
             "foo{__name__=\"bar\"}",
             "sum",
             "Or",
@@ -523,6 +573,7 @@ mod tests {
             "foo{a=\"\\ud800\"}",
             "foo{a=x}",
             "foo{a:b=\"x\"}",
+            "foo{\"a.b\"=\"x\"}",
             "foo{a=\"x\"} or vector(1)",
             "foo{a=\"x\"} + 1",
         ] {
@@ -538,7 +589,7 @@ mod tests {
     fn the_canonical_form_reads_back_as_itself() {
         for text in [
             "x{a=\"\\\\\\\"\",b!~'\\t'}",
-            "{\"é\"=`\\`}",
+            "{\"é\", b=`\\`}",
             "up{job=\"a\\u0001b\"}",
         ] {
             let once = canonical(text);
