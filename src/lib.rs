@@ -20,6 +20,7 @@ pub mod report;
 pub mod sema;
 pub mod source;
 pub mod syntax;
+pub mod text;
 pub mod workspace;
 
 use std::collections::BTreeMap;

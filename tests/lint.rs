@@ -318,3 +318,41 @@ fn configuration_and_suppression_codes_are_covered_here() {
         assert!(codes.contains(&code), "{codes:?}");
     }
 }
+
+/// Control characters of a spec reach no human output: the snippet, the short form and the
+/// file name show them as symbols, so a spec cannot send escape sequences to a terminal.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let folder = tempfile::tempdir().unwrap();
+    let source = fs::read_to_string("tests/fixtures/lint/W321_bad.sla").unwrap();
+    let path = folder.path().join("bad\u{1b}[2Jname.sla");
+    fs::write(&path, source).unwrap();
+    let checked = lint(std::slice::from_ref(&path));
+    let human = render_human_to_string(&checked.sources, &checked.diagnostics);
+    let short = slac::diagnostics::render_short(&checked.sources, &checked.diagnostics);
+    for output in [&human, &short] {
+        assert!(output.contains("W321"), "{output}");
+        let control = output.chars().find(|&c| c.is_control() && c != '\n');
+        assert_eq!(control, None, "{output}");
+        assert!(output.contains("bad\u{241b}[2Jname.sla"), "{output}");
+    }
+    let stderr = slac_command()
+        .arg("check")
+        .arg(&path)
+        .arg("--color=always")
+        .output()
+        .unwrap()
+        .stderr;
+    // Colour is slac's own SGR sequences; every other escape of the spec is shown as `␛`.
+    let text = String::from_utf8(stderr).unwrap();
+    assert!(text.contains("\u{1b}[") && text.contains('\u{241b}'), "{text}");
+    for sequence in text.split('\u{1b}').skip(1) {
+        assert!(
+            sequence.starts_with('[')
+                && sequence[1..]
+                    .split_once('m')
+                    .is_some_and(|(codes, _)| codes.chars().all(|c| c.is_ascii_digit() || c == ';')),
+            "a non-colour escape sequence reached the terminal: {sequence:?}"
+        );
+    }
+}

@@ -76,9 +76,9 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
         eprintln!(
             "{}: {} line {}: {}",
             if args.strict { "error" } else { "warning" },
-            row.file,
+            crate::text::visible_line(row.file),
             row.line,
-            row.problem
+            crate::text::visible_line(&row.problem)
         );
     }
     if args.strict && !report.bad_rows.is_empty() {

@@ -92,6 +92,7 @@ codes! {
     W318 => ("resolution-without-response", "resolution target without a response target"),
     W319 => ("false-precision", "false precision"),
     W320 => ("mixed-credit-units", "credits mix percentages and money"),
+    W321 => ("bidi-control", "bidirectional control character in a spec"),
 }
 
 /// The documentation of a code, in the fixed shape that `slac explain` prints.

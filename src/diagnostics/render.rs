@@ -3,12 +3,16 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use std::collections::HashMap;
+
 use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, termcolor};
 use serde_json::{json, Value};
 
 use super::{Diagnostic, Label, Severity};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
+use crate::text;
 
 /// Version of the JSON shape written by `--format json`; bumped on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -38,29 +42,137 @@ impl ColorMode {
     }
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
-    let severity = match diagnostic.severity {
-        Severity::Error => cs::Severity::Error,
-        Severity::Warning => cs::Severity::Warning,
-    };
-    let primary = cs::Label::primary(diagnostic.primary.file, diagnostic.primary.span.range())
-        .with_message(&diagnostic.primary.message);
-    let mut labels = vec![primary];
-    labels.extend(
-        diagnostic
-            .secondary
+/// The files of a run as a terminal is shown them: a file holding control or bidirectional
+/// characters is replaced by a copy with visible stand-ins (`crate::text`), and spans into it
+/// are moved to match. Files without any, the usual case, are read in place.
+struct Shown<'a> {
+    sources: &'a SourceMap,
+    copies: HashMap<FileId, ShownCopy>,
+}
+
+struct ShownCopy {
+    text: String,
+    line_starts: Vec<usize>,
+    /// (byte offset in the original, bytes added by stand-ins up to and including it).
+    shifts: Vec<(usize, usize)>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(sources: &'a SourceMap, diagnostics: &[Diagnostic]) -> Shown<'a> {
+        let mut copies = HashMap::new();
+        let files = diagnostics
             .iter()
-            .map(|l| cs::Label::secondary(l.file, l.span.range()).with_message(&l.message)),
-    );
-    let mut notes: Vec<String> = diagnostic.notes.iter().map(|n| format!("note: {n}")).collect();
-    if let Some(help) = &diagnostic.help {
-        notes.push(format!("help: {help}"));
+            .flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary))
+            .map(|l| l.file);
+        for file in files {
+            if copies.contains_key(&file) {
+                continue;
+            }
+            let mut shifts = Vec::new();
+            let mut added = 0;
+            let shown = text::visible_with(sources.text(file), |at, extra| {
+                added += extra;
+                shifts.push((at, added));
+            });
+            if let std::borrow::Cow::Owned(text) = shown {
+                let line_starts = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .chain(std::iter::once(text.len() + 1))
+                    .collect();
+                copies.insert(
+                    file,
+                    ShownCopy {
+                        text,
+                        line_starts,
+                        shifts,
+                    },
+                );
+            }
+        }
+        Shown { sources, copies }
     }
-    cs::Diagnostic::new(severity)
-        .with_code(diagnostic.code.as_str())
-        .with_message(&diagnostic.message)
-        .with_labels(labels)
-        .with_notes(notes)
+
+    /// Where byte `offset` of the original file lies in what is shown.
+    fn offset(&self, file: FileId, offset: usize) -> usize {
+        let Some(copy) = self.copies.get(&file) else {
+            return offset;
+        };
+        let before = copy.shifts.partition_point(|&(at, _)| at < offset);
+        offset + before.checked_sub(1).map_or(0, |i| copy.shifts[i].1)
+    }
+
+    fn range(&self, label: &Label) -> std::ops::Range<usize> {
+        self.offset(label.file, label.span.start())..self.offset(label.file, label.span.end())
+    }
+
+    fn to_codespan(&self, diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+        let severity = match diagnostic.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let primary = cs::Label::primary(diagnostic.primary.file, self.range(&diagnostic.primary))
+            .with_message(text::visible_line(&diagnostic.primary.message));
+        let mut labels = vec![primary];
+        labels.extend(diagnostic.secondary.iter().map(|l| {
+            cs::Label::secondary(l.file, self.range(l)).with_message(text::visible_line(&l.message))
+        }));
+        let mut notes: Vec<String> = diagnostic
+            .notes
+            .iter()
+            .map(|n| format!("note: {}", text::visible(n)))
+            .collect();
+        if let Some(help) = &diagnostic.help {
+            notes.push(format!("help: {}", text::visible(help)));
+        }
+        cs::Diagnostic::new(severity)
+            .with_code(diagnostic.code.as_str())
+            .with_message(text::visible_line(&diagnostic.message))
+            .with_labels(labels)
+            .with_notes(notes)
+    }
+}
+
+impl<'a> Files<'a> for Shown<'_> {
+    type FileId = FileId;
+    type Name = std::borrow::Cow<'a, str>;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<Self::Name, files::Error> {
+        Ok(text::visible_line(Files::name(self.sources, id)?))
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        match self.copies.get(&id) {
+            Some(copy) => Ok(&copy.text),
+            None => Files::source(self.sources, id),
+        }
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
+        match self.copies.get(&id) {
+            Some(copy) => Ok(copy
+                .line_starts
+                .binary_search(&byte_index)
+                .unwrap_or_else(|next| next - 1)),
+            None => self.sources.line_index(id, byte_index),
+        }
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, files::Error> {
+        let Some(copy) = self.copies.get(&id) else {
+            return self.sources.line_range(id, line_index);
+        };
+        let start = |line: usize| -> Result<usize, files::Error> {
+            match copy.line_starts.get(line) {
+                Some(&start) => Ok(start.min(copy.text.len())),
+                None => Err(files::Error::LineTooLarge {
+                    given: line,
+                    max: copy.line_starts.len() - 1,
+                }),
+            }
+        };
+        Ok(start(line_index)?..start(line_index + 1)?)
+    }
 }
 
 /// Source lines longer than this are not shown in snippets (a diagnostic about them is shown
@@ -90,12 +202,13 @@ fn config_for(sources: &SourceMap, diagnostic: &Diagnostic) -> term::Config {
 
 /// Renders diagnostics as a compiler does, with source snippets, to a plain string (no colour).
 pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let shown = Shown::new(sources, diagnostics);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let config = config_for(sources, diagnostic);
         // Rendering can only fail for a span outside its file, which would be a slac bug; the
         // short form still tells the user what is wrong.
-        if term::emit_to_string(&mut out, &config, sources, &to_codespan(diagnostic)).is_err() {
+        if term::emit_to_string(&mut out, &config, &shown, &shown.to_codespan(diagnostic)).is_err() {
             out.push_str(&short_line(sources, diagnostic));
             out.push('\n');
         }
@@ -105,11 +218,12 @@ pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -
 
 /// Renders diagnostics for people to stderr, coloured only where `mode` allows.
 pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], mode: ColorMode) -> io::Result<()> {
+    let shown = Shown::new(sources, diagnostics);
     let stream = termcolor::StandardStream::stderr(mode.choice());
     let mut lock = stream.lock();
     for diagnostic in diagnostics {
         let config = config_for(sources, diagnostic);
-        if term::emit_to_write_style(&mut lock, &config, sources, &to_codespan(diagnostic)).is_err() {
+        if term::emit_to_write_style(&mut lock, &config, &shown, &shown.to_codespan(diagnostic)).is_err() {
             writeln!(lock, "{}", short_line(sources, diagnostic))?;
         }
     }
@@ -120,12 +234,12 @@ fn short_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
     let (line, column) = sources.line_column(diagnostic.primary.file, diagnostic.primary.span.start());
     format!(
         "{}:{}:{}: {}[{}]: {}",
-        sources.name(diagnostic.primary.file),
+        text::visible_line(sources.name(diagnostic.primary.file)),
         line,
         column,
         diagnostic.severity.as_str(),
         diagnostic.code.as_str(),
-        diagnostic.message
+        text::visible_line(&diagnostic.message)
     )
 }
 

@@ -61,6 +61,12 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if let Some(diagnostic) = check_limits(file, text) {
         return (ast::File::default(), vec![diagnostic]);
     }
+    let (ast, mut diagnostics) = parse_tree(file, text);
+    diagnostics.extend(bidi_controls(file, text));
+    (ast, diagnostics)
+}
+
+fn parse_tree(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() > pieces::PIECES_FROM {
         if let Some(parsed) = pieces::parse(file, text, pieces::PIECE_BYTES, pieces::Keep::Others) {
             return parsed;
@@ -68,6 +74,30 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     }
     let (ast, diagnostics, _) = parse_whole(file, text);
     (ast, diagnostics)
+}
+
+/// W321 for each bidirectional control character: the text a reviewer sees is not the order
+/// slac reads (Trojan Source). Every one of them is encoded in UTF-8 as 0xE2 0x80/0x81 ..., so
+/// a scan for 0xE2 passes over most files at once.
+fn bidi_controls(file: FileId, text: &str) -> Vec<Diagnostic> {
+    memchr::memchr_iter(0xE2, text.as_bytes())
+        .filter_map(|at| {
+            let c = text.get(at..)?.chars().next()?;
+            crate::text::is_bidi_control(c).then(|| {
+                Diagnostic::error(
+                    Code::W321,
+                    file,
+                    Span::new(at, at + c.len_utf8()),
+                    format!(
+                        "bidirectional control character {} reorders how this line reads",
+                        crate::text::stand_in(c)
+                    ),
+                )
+                .label("invisible reordering character")
+                .help("delete it; to write right-to-left text, type it in logical order without controls")
+            })
+        })
+        .collect()
 }
 
 /// One piece of `ast::Deferred`, read again.

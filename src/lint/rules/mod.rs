@@ -1,5 +1,6 @@
 //! The lint rules, one file each, registered in code order.
 
+mod bidi_control;
 mod calendar_without_holidays;
 mod catalogue_wide_targets;
 mod credits_misaligned;
@@ -46,4 +47,5 @@ pub(super) static ALL: &[Rule] = &[
     resolution_without_response::RULE,
     false_precision::RULE,
     mixed_credit_units::RULE,
+    bidi_control::RULE,
 ];
