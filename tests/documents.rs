@@ -236,3 +236,125 @@ fn the_html_document_prints_to_pdf_in_chromium() {
     let hostile = print_to_pdf_text(&html(Path::new("tests/fixtures/documents/hostile.sla")));
     assert!(hostile.contains("<script>alert('title')</script>"), "{hostile}");
 }
+
+/// The DOM Chromium builds from `page` (`--dump-dom`), after any script would have run.
+fn chromium_dom(page: &str) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let html_path = folder.path().join("contract.html");
+    fs::write(&html_path, page).unwrap();
+    // A script that ran could open a dialog and hold Chromium forever: bounded by `timeout`.
+    let output = Command::new("timeout")
+        .args([
+            "60",
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            folder.path().join("profile").display()
+        ))
+        .arg(format!("file://{}", html_path.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run chromium ({e}); run scripts/install-test-tools"));
+    let dom = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        dom.contains("<main>"),
+        "chromium gave no DOM: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dom
+}
+
+/// Every element and attribute of `dom` (serialized, so every `<` in text is `&lt;`) is one
+/// slac writes itself: nothing from the spec became markup, and no script ran to add any.
+fn assert_only_slac_markup(dom: &str) {
+    const ELEMENTS: &[&str] = &[
+        "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "ul", "ol", "li",
+        "table", "thead", "tbody", "tr", "th", "td", "code", "a", "hr", "strong", "em", "br",
+    ];
+    const ATTRIBUTES: &[&str] = &[
+        "lang",
+        "charset",
+        "http-equiv",
+        "content",
+        "name",
+        "id",
+        "href",
+        "style",
+    ];
+    let tag = regex::Regex::new(r"<([a-zA-Z][^\s/>]*)((?:[^>\x22']|\x22[^\x22]*\x22|'[^']*')*)>").unwrap();
+    let attribute = regex::Regex::new(r#"([^\s=]+)(?:="([^"]*)")?"#).unwrap();
+    for found in tag.captures_iter(dom) {
+        let name = found[1].to_ascii_lowercase();
+        assert!(
+            ELEMENTS.contains(&name.as_str()),
+            "element <{name}> in the DOM: {}",
+            &found[0]
+        );
+        for attr in attribute.captures_iter(&found[2]) {
+            let attr_name = attr[1].to_ascii_lowercase();
+            assert!(
+                ATTRIBUTES.contains(&attr_name.as_str()),
+                "attribute {attr_name} in {}",
+                &found[0]
+            );
+            let value = attr.get(2).map_or("", |v| v.as_str());
+            if attr_name == "href" {
+                assert!(
+                    value.starts_with('#') || value.starts_with("mailto:"),
+                    "link {value}"
+                );
+            }
+            if attr_name == "style" {
+                panic!("an inline style in the DOM: {}", &found[0]);
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_specs_add_no_markup_in_chromium() {
+    let folder = tempfile::tempdir().unwrap();
+    // A file name is printed in the document too: a blank line, raw HTML and a backtick in it.
+    let name = "spans\n\n<img src=x onerror=alert(4)>`[x](javascript:alert(5)).sla";
+    let spans = folder.path().join(name);
+    fs::copy("tests/fixtures/documents/hostile-spans.sla", &spans).unwrap();
+    for path in [spans.as_path(), Path::new("tests/fixtures/documents/hostile.sla")] {
+        let checked = slac::check(&[path.to_path_buf()]).unwrap();
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let root = checked.roots[0];
+        let agreement = &checked.program(root).unwrap().agreements[0];
+        let page = slac::html_document(&checked, root, agreement, None);
+        assert!(page.contains("Content-Security-Policy"), "{page}");
+        let dom = chromium_dom(&page);
+        assert_only_slac_markup(&dom);
+        // The hostile text is there, as text.
+        assert!(dom.contains("onerror=alert("), "{dom}");
+    }
+}
+
+/// The policy's hash is that of the style sheet the page carries, so Chromium applies it.
+#[test]
+fn the_content_security_policy_allows_the_style_sheet() {
+    let page = html(Path::new("examples/printer-support/printer-support.sla"));
+    let style = page
+        .split("<style>")
+        .nth(1)
+        .unwrap()
+        .split("</style>")
+        .next()
+        .unwrap();
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
+    assert!(page.contains(&format!("style-src 'sha256-{hash}'")), "{page}");
+    assert!(page.contains("default-src 'none'"));
+}

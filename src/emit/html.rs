@@ -1,7 +1,7 @@
 //! The contract document as one self-contained HTML page, rendered from the Markdown document
 //! by pulldown-cmark, with print CSS so that a browser prints it to a clean PDF.
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The page's styles: readable on screen, and paged for print (A4, no links coloured, tables
 /// kept whole where they fit, headings kept with what follows).
@@ -82,12 +82,51 @@ pub fn html(markdown: &str, title: &str) -> String {
         index += 1;
     }
     let mut body = String::new();
-    html::push_html(&mut body, with_ids.into_iter());
+    html::push_html(&mut body, text_only(with_ids));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"slac {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"slac {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        content_security_policy(),
         env!("CARGO_PKG_VERSION"),
         escape_html(title)
     )
+}
+
+/// The page may load nothing and run nothing: no script, no frame, no form, no request of any
+/// kind; its one style sheet is allowed by its hash, not by allowing inline styles.
+pub fn content_security_policy() -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    format!("default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'")
+}
+
+/// The document's events with anything that would become markup of its own made text: raw
+/// HTML is shown as text, and only links within the page and to an e-mail address stay links
+/// (images become their text). The Markdown escapes spec text already; this is the second
+/// wall, so that a mistake there shows characters instead of running them.
+fn text_only<'a>(events: Vec<Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut dropped_ends: Vec<bool> = Vec::new();
+    events.into_iter().filter_map(move |event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Link {
+            link_type,
+            ref dest_url,
+            ..
+        }) => {
+            let kept = link_type == LinkType::Email || dest_url.starts_with('#');
+            dropped_ends.push(!kept);
+            kept.then_some(event)
+        }
+        Event::Start(Tag::Image { .. }) => {
+            dropped_ends.push(true);
+            None
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => {
+            let dropped = dropped_ends.pop().unwrap_or(false);
+            (!dropped).then_some(event)
+        }
+        other => Some(other),
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::text;
+
 use crate::ir::{
     Agreement, AgreementKind, Amount, Commitment, Dec, Duration, FeeBasis, Level, Lifecycle, Measurement,
     Objective, Origin, PricePeriod, RateUnit, Service, Window,
@@ -31,7 +33,7 @@ pub fn escape(text: &str) -> String {
             out.push_str("\n\n");
         }
         let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-        let chars: Vec<char> = line.chars().collect();
+        let chars: Vec<char> = text::visible(&line).chars().collect();
         for (i, &c) in chars.iter().enumerate() {
             let next = |n: usize| chars.get(i + n).copied();
             match c {
@@ -78,10 +80,21 @@ pub fn cell(text: &str) -> String {
     escape(&text.replace("\n\n", " "))
 }
 
-fn code(text: &str) -> String {
-    // No backtick can close the span early, and a `|` would end a table cell even inside a
-    // code span (GFM), so it is escaped there.
-    format!("`{}`", text.replace('`', "'").replace('|', "\\|"))
+/// Spec text as a code span. It stays on one line with its hidden characters shown (a line
+/// break would end the span, and a blank line the paragraph, letting what follows be read as
+/// Markdown), and its fence is longer than any run of backticks inside, so nothing closes it
+/// early (CommonMark). A `|` would end a table cell even inside a code span (GFM): escaped.
+fn code(spec_text: &str) -> String {
+    let line = text::visible_line(&spec_text.replace("\r\n", "\n")).replace('|', "\\|");
+    let longest = line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A span that begins or ends with a backtick needs a space inside its fence.
+    let pad = if line.starts_with('`') || line.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{line}{pad}{fence}")
 }
 
 /// Money with two decimals, as invoices write it: `19.90`.
