@@ -226,3 +226,13 @@ fn output_is_deterministic() {
     let path = Path::new("examples/cloud-hosting/cloud-hosting.sla");
     assert_eq!(documents_text(path), documents_text(path));
 }
+
+#[test]
+fn yaml_1_1_readers_read_the_same_documents() {
+    for path in all_files()
+        .iter()
+        .chain([&PathBuf::from("tests/fixtures/valid/yaml-lookalikes.sla")])
+    {
+        common::assert_yaml_1_1_reads_the_same(&documents_text(path));
+    }
+}

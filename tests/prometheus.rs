@@ -244,3 +244,12 @@ fn an_outage_pages_for_every_selector_the_check_accepts() {
         "only {accepted} selectors of the corpus were accepted"
     );
 }
+
+#[test]
+fn yaml_1_1_readers_read_the_same_rules() {
+    for path in common::example_files().iter().chain([&std::path::PathBuf::from(
+        "tests/fixtures/valid/yaml-lookalikes.sla",
+    )]) {
+        common::assert_yaml_1_1_reads_the_same(&rules(path).text);
+    }
+}

@@ -8,6 +8,7 @@ pub mod openslo;
 pub mod prometheus;
 pub mod schedule;
 pub mod watched;
+pub mod yaml;
 
 use std::io::{self, Write};
 use std::path::Path;

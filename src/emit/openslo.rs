@@ -346,7 +346,7 @@ fn yaml<S: Serialize>(kind: &'static str, metadata: Metadata, spec: S) -> String
         metadata,
         spec,
     };
-    yaml_serde::to_string(&document).unwrap_or_default()
+    super::yaml::to_string(&document)
 }
 
 /// One burn-rate condition, shared by every objective with the same factor and lookback.

@@ -61,3 +61,38 @@ pub fn markdownlint(folder: &Path, config: &str) -> String {
     assert!(output.status.success(), "{report}");
     report
 }
+
+/// Asserts that a YAML 1.1 reader (PyYAML, as pre-commit brings it) reads `yaml` as the same
+/// data as a YAML 1.2 reader (yaml_serde): no string became a boolean, a date or a number.
+pub fn assert_yaml_1_1_reads_the_same(yaml: &str) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(sys.stdin) if d is not None]))"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); run scripts/install-test-tools"));
+    child.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "PyYAML could not read it as JSON data (a date?): {}\n{yaml}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let yaml_1_1: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let yaml_1_2: Vec<serde_json::Value> = yaml_serde::Deserializer::from_str(yaml)
+        .map(|document| {
+            serde_json::to_value(<yaml_serde::Value as serde::Deserialize>::deserialize(document).unwrap())
+                .unwrap()
+        })
+        .filter(|document| !document.is_null())
+        .collect();
+    // serde_json keeps numbers' digits (arbitrary_precision): compare as floats would.
+    let normal = |value: serde_json::Value| serde_json::to_string(&value).unwrap().replace(".0,", ",");
+    assert_eq!(
+        normal(yaml_1_1),
+        normal(serde_json::Value::Array(yaml_1_2)),
+        "{yaml}"
+    );
+}
