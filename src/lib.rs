@@ -16,6 +16,7 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod lint;
+pub mod output;
 pub mod report;
 pub mod sema;
 pub mod source;

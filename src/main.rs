@@ -17,7 +17,23 @@ fn main() -> ExitCode {
         .use_current_thread()
         .build_global();
     slac::batches::release_memory_with(release_free_memory);
+    remove_temporaries_when_interrupted();
     slac::cli::run()
+}
+
+/// On SIGINT or SIGTERM, removes the temporary files of writes under way, then exits as the
+/// signal would have (128 + its number): no `.slac-*.tmp` is left beside an output.
+fn remove_temporaries_when_interrupted() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            slac::output::remove_temporaries();
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 /// Hands the calling thread's free memory back to the system. mimalloc keeps what a thread

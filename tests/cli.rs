@@ -647,3 +647,124 @@ fn output_is_the_same_on_one_and_on_two_threads() {
         );
     }
 }
+
+/// `slac build -o` through the shell, with the umask set (`sh -c 'umask 022; slac ...'`).
+fn build_with_umask(umask: &str, spec: &Path, output: &Path) -> std::process::Output {
+    let binary = assert_cmd::cargo::cargo_bin!("slac");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask {umask}; exec \"$0\" build \"$1\" --emit prometheus -o \"$2\""
+        ))
+        .arg(binary)
+        .arg(spec)
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn outputs_keep_modes_links_and_devices() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let spec = Path::new("examples/cloud-hosting/cloud-hosting.sla");
+    let folder = tempfile::tempdir().unwrap();
+    // A new file: 0666 less the umask, so a Prometheus server of another user can read it.
+    let new = folder.path().join("new.yml");
+    assert!(build_with_umask("022", spec, &new).status.success());
+    assert_eq!(fs::metadata(&new).unwrap().mode() & 0o777, 0o644);
+    // An existing file keeps its mode.
+    fs::set_permissions(&new, fs::Permissions::from_mode(0o664)).unwrap();
+    assert!(build_with_umask("077", spec, &new).status.success());
+    assert_eq!(fs::metadata(&new).unwrap().mode() & 0o777, 0o664);
+    // A symbolic link is written through, and stays a link.
+    let link = folder.path().join("link.yml");
+    std::os::unix::fs::symlink("new.yml", &link).unwrap();
+    fs::write(&new, "old").unwrap();
+    assert!(build_with_umask("022", spec, &link).status.success());
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(&new).unwrap().contains("groups:"));
+    // A hard link stays one file.
+    let hard = folder.path().join("hard.yml");
+    fs::hard_link(&new, &hard).unwrap();
+    fs::write(&new, "old").unwrap();
+    assert!(build_with_umask("022", spec, &hard).status.success());
+    assert_eq!(
+        fs::metadata(&new).unwrap().ino(),
+        fs::metadata(&hard).unwrap().ino()
+    );
+    assert!(fs::read_to_string(&new).unwrap().contains("groups:"));
+    // A device is written to, never replaced (as root, a rename would replace /dev/null).
+    assert!(build_with_umask("022", spec, Path::new("/dev/null"))
+        .status
+        .success());
+    assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    // A folder is refused; nothing is left behind.
+    let refused = build_with_umask("022", spec, folder.path());
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let left: Vec<String> = fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".slac-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn an_output_never_replaces_an_input() {
+    let folder = tempfile::tempdir().unwrap();
+    let spec = folder.path().join("spec.sla");
+    fs::copy("examples/cloud-hosting/cloud-hosting.sla", &spec).unwrap();
+    let before = fs::read(&spec).unwrap();
+    slac()
+        .args(["build"])
+        .arg(&spec)
+        .args(["--emit", "json", "-o"])
+        .arg(folder.path().join(".").join("spec.sla"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an input of this run"));
+    assert_eq!(fs::read(&spec).unwrap(), before);
+    // An imported file, and a CSV of a report, are inputs too.
+    let importing = folder.path().join("importing.sla");
+    fs::write(&importing, "import \"spec.sla\"\n").unwrap();
+    slac()
+        .arg("build")
+        .arg(&importing)
+        .args(["--emit", "json", "-o"])
+        .arg(&spec)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an input of this run"));
+    assert_eq!(fs::read(&spec).unwrap(), before);
+    let csv = folder.path().join("outages.csv");
+    fs::write(&csv, "service,start,end\n").unwrap();
+    let csv_before = fs::read(&csv).unwrap();
+    slac()
+        .arg("report")
+        .arg(&spec)
+        .args(["--period", "2026-03", "--outages"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an input of this run"));
+    assert_eq!(fs::read(&csv).unwrap(), csv_before);
+}
+
+#[test]
+fn a_dash_output_is_standard_output() {
+    slac()
+        .args([
+            "build",
+            "examples/cloud-hosting/cloud-hosting.sla",
+            "--emit",
+            "prometheus",
+            "-o",
+            "-",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("groups:"));
+    assert!(!Path::new("-").exists());
+}

@@ -38,7 +38,7 @@ pub(super) fn fmt(paths: Vec<PathBuf>, check: bool, color: ColorMode) -> Result<
                     Outcome::Changed
                 }
                 Some(text) => {
-                    crate::emit::write_atomically(&path, text.as_bytes())
+                    crate::output::write(&path, text.as_bytes())
                         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
                     Outcome::Changed
                 }

@@ -2,7 +2,7 @@
 //! errors, 1 errors found, 2 usage or input problems.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -566,6 +566,7 @@ fn build(
     color: ColorMode,
     today: Option<NaiveDate>,
 ) -> Result<ExitCode, String> {
+    refuse_input_as_output(output.as_deref(), [file.as_path()])?;
     // A document names the agreements that underpin this one, which import it rather than
     // being imported: the file's folder is loaded with it to find them.
     let mut paths = vec![file.clone()];
@@ -585,6 +586,10 @@ fn build(
         );
         return Ok(ExitCode::from(1));
     }
+    refuse_input_as_output(
+        output.as_deref(),
+        checked.sources.ids().map(|id| checked.sources.path(id)),
+    )?;
     let root = checked
         .roots
         .first()
@@ -637,11 +642,33 @@ fn build(
         }
     };
     match output {
-        Some(path) => emit::write_atomically(&path, text.as_bytes())
+        Some(path) => crate::output::write(&path, text.as_bytes())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
         None => print_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an output that is one of the inputs (by another name, a link or `..` too): writing
+/// it would destroy what was read.
+pub(crate) fn refuse_input_as_output<'a>(
+    output: Option<&Path>,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), String> {
+    let Some(output) = output else {
+        return Ok(());
+    };
+    match inputs
+        .into_iter()
+        .find(|input| crate::output::same_file(output, input))
+    {
+        Some(input) => Err(format!(
+            "`-o {}` is `{}`, an input of this run: name another file, so the input is not overwritten",
+            crate::text::visible_line(&output.display().to_string()),
+            crate::text::visible_line(&input.display().to_string())
+        )),
+        None => Ok(()),
+    }
 }
 
 fn explain(code: &str) -> Result<ExitCode, String> {

@@ -58,6 +58,11 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
     if args.tickets.is_none() && args.outages.is_none() {
         return Err("give the data to judge by: `--tickets FILE.csv`, `--outages FILE.csv` or both".into());
     }
+    let named = [Some(&args.file), args.tickets.as_ref(), args.outages.as_ref()];
+    super::refuse_input_as_output(
+        args.output.as_deref(),
+        named.into_iter().flatten().map(PathBuf::as_path),
+    )?;
     let period = report::parse_period(&args.period)?;
     let Some(checked) = super::checked_without_errors(std::slice::from_ref(&args.file), color)? else {
         return Ok(ExitCode::from(1));
@@ -67,6 +72,10 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
         .first()
         .and_then(|root| checked.program(*root))
         .ok_or_else(|| format!("`{}` is not an .sla file", args.file.display()))?;
+    super::refuse_input_as_output(
+        args.output.as_deref(),
+        checked.sources.ids().map(|id| checked.sources.path(id)),
+    )?;
     let agreement = super::one_agreement(&program.agreements, args.agreement.as_deref(), &args.file)?;
     let (tickets, mut bad) = read(&args.tickets, report::input::tickets)?;
     let (outages, bad_outages) = read(&args.outages, report::input::outages)?;
@@ -102,7 +111,7 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
             if args.format == ReportFormat::Markdown {
                 write_charts(&report, path, stem.as_deref().unwrap_or("report"))?;
             }
-            crate::emit::write_atomically(path, text.as_bytes())
+            crate::output::write(path, text.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
         None => super::print_stdout(&text)?,
@@ -119,7 +128,7 @@ fn write_charts(report: &report::Report, path: &Path, stem: &str) -> Result<(), 
     for result in &report.objectives {
         if let Some(svg) = report::burn_chart(report, result) {
             let target = folder.join(report::chart_name(stem, result));
-            crate::emit::write_atomically(&target, svg.as_bytes())
+            crate::output::write(&target, svg.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
         }
     }

@@ -149,7 +149,10 @@ mod tests {
             assert_eq!(yaml, format!("{quoted}: {quoted}\n"), "{text}");
             // Both YAML 1.2 (yaml_serde) and the quoting agree that it is the same string.
             let back: Result<BTreeMap<String, String>, _> = yaml_serde::from_str(&yaml);
-            assert_eq!(back.ok().and_then(|b| b.get(text).cloned()).as_deref(), Some(text));
+            assert_eq!(
+                back.ok().and_then(|b| b.get(text).cloned()).as_deref(),
+                Some(text)
+            );
         }
     }
 
