@@ -100,6 +100,11 @@ impl Workspace {
         let read: Vec<GivenFile> = files.into_par_iter().map(GivenFile::read).collect();
         let mut roots = std::collections::HashSet::new();
         for given in read {
+            if given.special {
+                let id = workspace.skip_special(&given.path);
+                workspace.roots.push(id);
+                continue;
+            }
             let id = match workspace.by_path.get(&given.identity) {
                 Some(&id) => id,
                 None => match given.bytes {
@@ -159,6 +164,26 @@ impl Workspace {
         self.by_path.insert(key, id);
         self.pending.push((id, diagnostic.is_some()));
         self.diagnostics.extend(diagnostic);
+        id
+    }
+
+    /// Records a FIFO, device or socket named `*.sla` that a folder search found: a warning,
+    /// and nothing read.
+    fn skip_special(&mut self, path: &Path) -> FileId {
+        let id = self.sources.add(
+            crate::source::display_path(path),
+            path.to_path_buf(),
+            String::new(),
+        );
+        let diagnostic = Diagnostic::error(
+            Code::W322,
+            id,
+            crate::diagnostics::Span::new(0, 0),
+            "not a regular file: skipped",
+        )
+        .label("a FIFO, device or socket")
+        .help("name it on the command line to read it once, or rename it so it does not end in `.sla`");
+        self.diagnostics.push(diagnostic);
         id
     }
 
@@ -454,6 +479,7 @@ fn identity(path: &Path) -> PathBuf {
 /// A file named on the command line (or found in a folder named there), read ahead.
 struct GivenFile {
     path: PathBuf,
+    special: bool,
     /// The canonical path, which tells whether two names are one file.
     identity: PathBuf,
     bytes: Result<Vec<u8>, ReadError>,
@@ -462,7 +488,11 @@ struct GivenFile {
 impl GivenFile {
     fn read(file: SlaFile) -> GivenFile {
         GivenFile {
-            bytes: SourceMap::read_listed(&file.path, file.len),
+            bytes: match file.special {
+                true => Ok(Vec::new()),
+                false => SourceMap::read_listed(&file.path, file.len),
+            },
+            special: file.special,
             identity: file.identity,
             path: file.path,
         }
@@ -478,6 +508,9 @@ pub struct SlaFile {
     pub identity: PathBuf,
     /// The size in bytes when listed (0 when it could not be read then; reading reports why).
     pub len: u64,
+    /// A FIFO, device or socket found in a folder: skipped with a warning (W322), never opened.
+    /// One named on the command line is read, once.
+    pub special: bool,
 }
 
 /// The `.sla` files that `paths` name (as `sla_files`), each with its identity and size. A file
@@ -497,6 +530,7 @@ pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<SlaFile>, InputErro
                 path: found.path,
                 identity,
                 len,
+                special: found.special,
             }
         })
         .collect())
@@ -514,6 +548,8 @@ struct Found {
     identity: Option<PathBuf>,
     /// Its size, unless it is a link (or of a type the listing does not give).
     len: Option<u64>,
+    /// A FIFO, device or socket found in a folder: never opened (a FIFO would block the run).
+    special: bool,
 }
 
 fn is_sla(path: &Path) -> bool {
@@ -544,6 +580,7 @@ fn collect(path: &Path, out: &mut Vec<Found>) -> Result<(), InputError> {
             path: path.to_path_buf(),
             identity: None,
             len: Some(metadata.len()),
+            special: false,
         });
         return Ok(());
     }
@@ -593,10 +630,12 @@ fn collect(path: &Path, out: &mut Vec<Found>) -> Result<(), InputError> {
                 .as_ref()
                 .filter(|_| plain)
                 .map(|folder| folder.join(&name));
+            let special = !(plain || is_link && child.is_file());
             out.push(Found {
                 path: child,
                 identity,
                 len,
+                special,
             });
         }
     }

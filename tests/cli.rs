@@ -768,3 +768,89 @@ fn a_dash_output_is_standard_output() {
         .stdout(predicate::str::contains("groups:"));
     assert!(!Path::new("-").exists());
 }
+
+/// A FIFO named `*.sla` in a folder is skipped with W322, never opened (opening it would
+/// block); named on the command line, it is read once.
+#[test]
+fn a_fifo_in_a_folder_is_skipped_and_read_once_when_named() {
+    let folder = tempfile::tempdir().unwrap();
+    fs::copy(
+        "examples/cloud-hosting/cloud-hosting.sla",
+        folder.path().join("spec.sla"),
+    )
+    .unwrap();
+    let fifo = folder.path().join("live.sla");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    slac()
+        .arg("check")
+        .arg(folder.path())
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("W322").and(predicate::str::contains("live.sla")));
+    // Named, it is read: a writer gives it one spec.
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        fs::write(
+            writer_path,
+            fs::read("examples/cloud-hosting/cloud-hosting.sla").unwrap(),
+        )
+        .unwrap()
+    });
+    slac()
+        .arg("check")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("checked 1 file"));
+    writer.join().unwrap();
+}
+
+/// A command about one spec, given a folder of several, names them and does nothing.
+#[test]
+fn a_folder_of_several_specs_is_a_usage_error() {
+    for args in [
+        vec!["build", "examples/multi-level", "--emit", "json"],
+        vec![
+            "report",
+            "examples/multi-level",
+            "--period",
+            "2026-03",
+            "--outages",
+            "examples/cloud-hosting/cloud-hosting.outages.csv",
+        ],
+        vec![
+            "calendar",
+            "deadline",
+            "examples/multi-level",
+            "--calendar",
+            "office",
+            "--from",
+            "2026-03-02T09:00:00+07:00",
+            "--add",
+            "1h",
+        ],
+    ] {
+        slac()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("specs (").and(predicate::str::contains("acme-customer.sla")));
+    }
+    // A folder of one is that spec.
+    let folder = tempfile::tempdir().unwrap();
+    fs::copy(
+        "examples/cloud-hosting/cloud-hosting.sla",
+        folder.path().join("only.sla"),
+    )
+    .unwrap();
+    slac()
+        .arg("build")
+        .arg(folder.path())
+        .args(["--emit", "json"])
+        .assert()
+        .success();
+}

@@ -58,7 +58,8 @@ fn every_rule_has_a_bad_and_a_good_fixture() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for rule in slac::lint::rules() {
+    // W322 is about a FIFO, which git cannot hold: tests/cli.rs makes one.
+    for rule in slac::lint::rules().iter().filter(|r| r.code != Code::W322) {
         for kind in ["bad", "good"] {
             let name = format!("{}_{kind}.sla", rule.code.as_str());
             assert!(names.contains(&name), "missing fixture {name}");

@@ -107,7 +107,8 @@ pub(super) fn calendar(command: CalendarCommand, color: ColorMode) -> Result<Exi
             ..
         } => (file, calendar, *format),
     };
-    let Some(calendar) = find(file, id, color)? else {
+    let file = super::one_spec(file)?;
+    let Some(calendar) = find(&file, id, color)? else {
         return Ok(ExitCode::from(1));
     };
     let zone = calendar.timezone();

@@ -566,6 +566,7 @@ fn build(
     color: ColorMode,
     today: Option<NaiveDate>,
 ) -> Result<ExitCode, String> {
+    let file = one_spec(&file)?;
     refuse_input_as_output(output.as_deref(), [file.as_path()])?;
     // A document names the agreements that underpin this one, which import it rather than
     // being imported: the file's folder is loaded with it to find them.
@@ -647,6 +648,37 @@ fn build(
         None => print_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The one spec a command about one spec works on: `path` itself, or the only `.sla` file in
+/// the folder `path`. A folder of several is a usage error that names them, never "the first".
+pub(crate) fn one_spec(path: &Path) -> Result<PathBuf, String> {
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    let files = crate::workspace::sla_files(&[path.to_path_buf()]).map_err(|e| e.to_string())?;
+    match files.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!("`{}` holds no .sla file: name a spec", path.display())),
+        many => {
+            let shown: Vec<String> = many
+                .iter()
+                .take(10)
+                .map(|f| format!("`{}`", f.display()))
+                .collect();
+            let more = if many.len() > 10 {
+                format!(" and {} more", many.len() - 10)
+            } else {
+                String::new()
+            };
+            Err(format!(
+                "`{}` holds {} specs ({}{more}): name the one to use",
+                path.display(),
+                many.len(),
+                shown.join(", ")
+            ))
+        }
+    }
 }
 
 /// Refuses an output that is one of the inputs (by another name, a link or `..` too): writing

@@ -58,6 +58,10 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
     if args.tickets.is_none() && args.outages.is_none() {
         return Err("give the data to judge by: `--tickets FILE.csv`, `--outages FILE.csv` or both".into());
     }
+    let args = ReportArgs {
+        file: super::one_spec(&args.file)?,
+        ..args
+    };
     let named = [Some(&args.file), args.tickets.as_ref(), args.outages.as_ref()];
     super::refuse_input_as_output(
         args.output.as_deref(),

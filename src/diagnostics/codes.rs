@@ -93,6 +93,7 @@ codes! {
     W319 => ("false-precision", "false precision"),
     W320 => ("mixed-credit-units", "credits mix percentages and money"),
     W321 => ("bidi-control", "bidirectional control character in a spec"),
+    W322 => ("special-file-skipped", "a FIFO or device named .sla skipped"),
 }
 
 /// The documentation of a code, in the fixed shape that `slac explain` prints.

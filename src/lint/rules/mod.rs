@@ -16,6 +16,7 @@ mod priority_without_resolution;
 mod resolution_without_response;
 mod review_overdue;
 mod signature_inconsistent;
+mod special_file_skipped;
 mod term_expiring;
 mod unmonitored_objective;
 mod unobservable_budget;
@@ -48,4 +49,5 @@ pub(super) static ALL: &[Rule] = &[
     false_precision::RULE,
     mixed_credit_units::RULE,
     bidi_control::RULE,
+    special_file_skipped::RULE,
 ];
