@@ -96,3 +96,24 @@ pub fn assert_yaml_1_1_reads_the_same(yaml: &str) {
         "{yaml}"
     );
 }
+
+/// A reference file from `../shared` (schemas, peers' examples), which CI puts beside the
+/// repository. In a user's own clone it may be absent: the test that needs it says so and is
+/// skipped, unless `CI` is set, where its absence is a failure.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{} is absent, and CI always has ../shared", path.display());
+    }
+    eprintln!(
+        "skipped: {} is absent (../shared holds the reference schemas and peers' examples; CI has it)",
+        path.display()
+    );
+    None
+}
