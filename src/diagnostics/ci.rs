@@ -1,6 +1,7 @@
 //! Diagnostics for CI systems: SARIF 2.1.0 (code scanning) and GitHub Actions workflow
 //! commands (annotations on pull requests).
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -27,10 +28,31 @@ fn region(sources: &SourceMap, label: &Label) -> Value {
     })
 }
 
+/// Everything but RFC 3986's unreserved characters and the path's `/` is percent-encoded, so
+/// a file named `a b#c%d?.sla` or in Vietnamese is one valid URI reference (a `:` in the first
+/// segment would otherwise read as a scheme).
+const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A file's name as SARIF's `artifactLocation.uri`: a relative reference for a relative name,
+/// a `file://` URI for an absolute one.
+pub fn artifact_uri(name: &str) -> String {
+    let encoded = utf8_percent_encode(name, URI_PATH).to_string();
+    if name.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
 fn location(sources: &SourceMap, label: &Label) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": sources.name(label.file) },
+            "artifactLocation": { "uri": artifact_uri(sources.name(label.file)) },
             "region": region(sources, label),
         }
     })
@@ -176,6 +198,14 @@ pub fn render_github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_uri_references() {
+        assert_eq!(artifact_uri("specs/a b#c%d?.sla"), "specs/a%20b%23c%25d%3F.sla");
+        assert_eq!(artifact_uri("hợp-đồng.sla"), "h%E1%BB%A3p-%C4%91%E1%BB%93ng.sla");
+        assert_eq!(artifact_uri("c:x.sla"), "c%3Ax.sla");
+        assert_eq!(artifact_uri("/tmp/x.sla"), "file:///tmp/x.sla");
+    }
 
     #[test]
     fn workflow_commands_are_escaped() {
