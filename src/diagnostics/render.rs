@@ -30,15 +30,22 @@ impl ColorMode {
         match self {
             ColorMode::Always => termcolor::ColorChoice::Always,
             ColorMode::Never => termcolor::ColorChoice::Never,
-            ColorMode::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                if !no_color && io::stderr().is_terminal() {
-                    termcolor::ColorChoice::Auto
-                } else {
-                    termcolor::ColorChoice::Never
-                }
-            }
+            ColorMode::Auto => auto_choice(
+                std::env::var_os("NO_COLOR").as_deref(),
+                io::stderr().is_terminal(),
+            ),
         }
+    }
+}
+
+/// Colour on a terminal unless `NO_COLOR` is present and not empty (no-color.org: an empty
+/// value does not disable colour).
+fn auto_choice(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> termcolor::ColorChoice {
+    let disabled = no_color.is_some_and(|v| !v.is_empty());
+    if terminal && !disabled {
+        termcolor::ColorChoice::Auto
+    } else {
+        termcolor::ColorChoice::Never
     }
 }
 
@@ -312,4 +319,19 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checke
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn only_a_non_empty_no_color_disables_colour() {
+        use termcolor::ColorChoice::{Auto, Never};
+        assert_eq!(auto_choice(None, true), Auto);
+        assert_eq!(auto_choice(Some(OsStr::new("")), true), Auto);
+        assert_eq!(auto_choice(Some(OsStr::new("1")), true), Never);
+        assert_eq!(auto_choice(None, false), Never);
+    }
 }
