@@ -215,6 +215,9 @@ impl Workspace {
     /// Follows imports breadth-first until every imported file is loaded, then reports cycles.
     fn resolve_imports(&mut self) {
         let roots: std::collections::HashSet<FileId> = self.roots.iter().copied().collect();
+        // How many imports below a named file each file was first reached (files are visited
+        // breadth-first, so this is the shortest chain).
+        let mut depth: HashMap<FileId, usize> = HashMap::new();
         let mut index = 0;
         // (importing file, import span, imported file)
         let mut edges: Vec<(FileId, Span, FileId)> = Vec::new();
@@ -245,7 +248,12 @@ impl Workspace {
                 }
                 None => None,
             };
+            let here = depth.get(&file_id).copied().unwrap_or(0);
             for import in imports {
+                if here >= MAX_IMPORT_DEPTH {
+                    self.diagnostics.push(import_too_deep(file_id, &import));
+                    continue;
+                }
                 let target = normalize(&base.join(&import.path.value));
                 if let (false, Some(project)) = (self.allow_outside, &project) {
                     if !identity(&target).starts_with(project) {
@@ -266,6 +274,8 @@ impl Workspace {
                                 .entry(target_id)
                                 .or_insert_with(|| project.clone());
                         }
+                        // A file named in the run is a start of its own: its chain counts from it.
+                        depth.entry(target_id).or_insert(if named { 0 } else { here + 1 });
                         resolved.push(target_id);
                         edges.push((file_id, import.span, target_id));
                     }
@@ -463,6 +473,20 @@ fn cycle_through(
         }
     }
     None
+}
+
+/// How many imports deep a chain from a named file may go.
+pub const MAX_IMPORT_DEPTH: usize = 64;
+
+fn import_too_deep(file: FileId, import: &ast::Import) -> Diagnostic {
+    Diagnostic::error(
+        Code::E107,
+        file,
+        import.path.span,
+        format!("this import is more than {MAX_IMPORT_DEPTH} files below the file named on the command line"),
+    )
+    .label("import chain too deep")
+    .help("import the shared files directly from the specs that use them, not through a chain of files")
 }
 
 /// The identity of a file for de-duplication: its canonical path where it exists.

@@ -854,3 +854,58 @@ fn a_folder_of_several_specs_is_a_usage_error() {
         .assert()
         .success();
 }
+
+const HEAD: &str = "  kind customer\n  version 1.0.0\n  status draft\n  provider \"P\"\n  customer \"C\"\n  term 2026-01-01 open-ended\n  review every 3 months\n  revision \"r\"\n";
+
+/// A chain of 200 imports is cut at the limit with one E107, and the files past it are not read.
+#[test]
+fn an_import_chain_past_the_limit_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        let import = if i + 1 < 200 {
+            format!("import \"f{}.sla\"\n", i + 1)
+        } else {
+            String::new()
+        };
+        fs::write(
+            folder.path().join(format!("f{i}.sla")),
+            format!("{import}agreement a{i} \"A{i}\" {{\n{HEAD}}}\n"),
+        )
+        .unwrap();
+    }
+    let output = slac()
+        .arg("check")
+        .arg(folder.path().join("f0.sla"))
+        .args(["--format", "short"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("error[E107]").count(), 1, "{stderr}");
+    assert!(stderr.contains("f64.sla"), "{stderr}");
+}
+
+/// A chain of 3,200 `extends` is refused past 32 levels with one E107, in linear time.
+#[test]
+fn an_extends_chain_past_the_limit_is_refused() {
+    let mut text = format!(
+        "agreement a0 \"A0\" {{\n{HEAD}  service api {{ availability 99.9% per calendar month }}\n}}\n"
+    );
+    for i in 1..3_200 {
+        text.push_str(&format!("agreement a{i} \"A{i}\" {{ extends a{} }}\n", i - 1));
+    }
+    let output = check_generated("extends.sla", text.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("error[E107]").count(),
+        1,
+        "{}",
+        &stderr[..stderr.len().min(3000)]
+    );
+    assert!(
+        stderr.contains("`a33` is more than 32 levels"),
+        "{}",
+        &stderr[..stderr.len().min(3000)]
+    );
+}

@@ -45,7 +45,7 @@ fn every_code_has_a_fixture() {
         // them. Lints and configuration or suppression errors (E4xx) have their fixtures in
         // tests/lint.rs, formatter refusals (E5xx) under tests/fixtures/fmt/refused/, and
         // version errors of `slac diff` (E6xx) the pairs under tests/fixtures/diff/.
-        if [Code::E102, Code::E105, Code::E106].contains(code)
+        if [Code::E102, Code::E105, Code::E106, Code::E107].contains(code)
             || code.is_lint()
             || ["E4", "E5", "E6"].iter().any(|p| code.as_str().starts_with(p))
         {

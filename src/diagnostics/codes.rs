@@ -38,6 +38,7 @@ codes! {
     E104 => ("invalid-escape", "invalid escape in a text"),
     E105 => ("line-too-long", "line too long"),
     E106 => ("too-many-items", "too many services or objectives"),
+    E107 => ("chain-too-deep", "chain of imports or extends too deep"),
     E201 => ("undefined-name", "undefined name"),
     E202 => ("unreadable-import", "import cannot be read"),
     E203 => ("duplicate-definition", "duplicate definition"),
@@ -354,6 +355,12 @@ impl Code {
                 "No agreement needs that many; such input is generated or hostile, and refusing it keeps analysis and memory bounded.",
                 "service s1 { ... } ... service s10001 { ... }",
                 "one agreement per customer or product line, each in its own file",
+            ),
+            Code::E107 => (
+                "A chain of `import`s is more than 64 files deep, or a chain of `extends` more than 32 agreements deep.",
+                "Real multi-level SLAs have a few levels; a chain of thousands is generated or hostile, and each level would copy the items of every level above it, so time, memory and output grow with the square of the depth.",
+                "agreement level40 \"Level 40\" { extends level39 ... }",
+                "agreement team-a \"Team A\" { extends customer-base ... }   # a few levels: corporate, customer, team",
             ),
             Code::E501 => (
                 "`slac fmt` puts each statement on one line, and this comment sits between two parts of one statement, where no line break remains.",

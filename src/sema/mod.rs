@@ -26,6 +26,9 @@ use crate::source::{FileId, SourceMap};
 use crate::syntax::ast;
 
 pub use agreement::add_period;
+
+/// How many levels of `extends` a chain may have below its root agreement.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 pub use budget::{calendar_window_bounds, open_seconds_between};
 
 /// One parsed file and the files its imports resolved to.
@@ -319,31 +322,67 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
         }
     }
 
-    // Cycles of `extends`: each is reported once, naming every agreement in it.
+    // Cycles of `extends`: each is reported once, naming every agreement in it. Each agreement
+    // is walked once (a walk stops at one already walked), so a long chain costs linear time.
+    const UNSEEN: u8 = 0;
+    const ON_WALK: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![UNSEEN; entries.len()];
     let mut in_cycle = vec![false; entries.len()];
     for start in 0..entries.len() {
-        let mut path = vec![start];
-        let mut current = start;
-        while let Some(next) = parent[current] {
-            if next == start {
-                if path.iter().min() == Some(&start) {
-                    report_extends_cycle(&path, &entries, files, &extends_span, &mut diagnostics);
-                }
-                for &member in &path {
-                    in_cycle[member] = true;
-                }
-                break;
+        let mut walk = Vec::new();
+        let mut current = Some(start);
+        while let Some(index) = current.filter(|&i| state[i] == UNSEEN) {
+            state[index] = ON_WALK;
+            walk.push(index);
+            current = parent[index];
+        }
+        if let Some(met) = current.filter(|&i| state[i] == ON_WALK) {
+            let from = walk.iter().position(|&i| i == met).unwrap_or(0);
+            let mut cycle = walk[from..].to_vec();
+            let smallest = cycle
+                .iter()
+                .enumerate()
+                .min_by_key(|&(_, &i)| i)
+                .map_or(0, |(at, _)| at);
+            cycle.rotate_left(smallest);
+            report_extends_cycle(&cycle, &entries, files, &extends_span, &mut diagnostics);
+            for &member in &cycle {
+                in_cycle[member] = true;
             }
-            if path.contains(&next) || path.len() > entries.len() {
-                break;
-            }
-            path.push(next);
-            current = next;
+        }
+        for index in walk {
+            state[index] = DONE;
         }
     }
     for (index, cyclic) in in_cycle.iter().enumerate() {
         if *cyclic {
             parent[index] = None;
+        }
+    }
+
+    // A chain of `extends` deeper than the limit: the first agreement past it is an error, and
+    // it and everything below it are not lowered (each would copy the whole chain's items).
+    let depth = depths(&parent);
+    for index in 0..entries.len() {
+        if depth[index] == MAX_EXTENDS_DEPTH + 1 {
+            let file = files[entries[index].file_index].id;
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E107,
+                    file,
+                    extends_span[index].unwrap_or(entries[index].header),
+                    format!(
+                        "`{}` is more than {MAX_EXTENDS_DEPTH} levels of `extends` below its root agreement",
+                        entries[index].id.value
+                    ),
+                )
+                .label("too deep")
+                .help("extend a shallower agreement: multi-level SLAs need a few levels (corporate, customer, service), not dozens"),
+            );
+        }
+        if depth[index] > MAX_EXTENDS_DEPTH {
+            entries[index].ast.take();
         }
     }
 
@@ -459,8 +498,7 @@ fn visibility(files: &[ParsedFile]) -> Vec<BTreeSet<usize>> {
 /// order: every parent is in an earlier group than its children.
 fn depth_levels(parent: &[Option<usize>]) -> Vec<Vec<usize>> {
     let mut levels: Vec<Vec<usize>> = Vec::new();
-    for index in 0..parent.len() {
-        let depth = depth_of(parent, index);
+    for (index, depth) in depths(parent).into_iter().enumerate() {
         if levels.len() <= depth {
             levels.resize_with(depth + 1, Vec::new);
         }
@@ -469,19 +507,24 @@ fn depth_levels(parent: &[Option<usize>]) -> Vec<Vec<usize>> {
     levels
 }
 
-/// The number of `extends` steps from `index` to its root (bounded, for safety, by the number
-/// of agreements; cycles are cut before this runs).
-fn depth_of(parent: &[Option<usize>], index: usize) -> usize {
-    let mut current = index;
-    let mut steps = 0;
-    while let Some(p) = parent[current] {
-        steps += 1;
-        current = p;
-        if steps > parent.len() {
-            break;
+/// The number of `extends` steps from each agreement to its root, each found once (cycles are
+/// cut before this runs).
+fn depths(parent: &[Option<usize>]) -> Vec<usize> {
+    const UNKNOWN: usize = usize::MAX;
+    let mut depth = vec![UNKNOWN; parent.len()];
+    for start in 0..parent.len() {
+        let mut chain = Vec::new();
+        let mut current = Some(start);
+        while let Some(index) = current.filter(|&i| depth[i] == UNKNOWN && chain.len() <= parent.len()) {
+            chain.push(index);
+            current = parent[index];
+        }
+        let first = current.map_or(0, |known| depth[known].saturating_add(1));
+        for (below, &index) in chain.iter().rev().enumerate() {
+            depth[index] = first + below;
         }
     }
-    steps
+    depth
 }
 
 fn report_extends_cycle(
