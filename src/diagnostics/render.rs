@@ -226,15 +226,16 @@ pub fn render_human_to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -
 /// Renders diagnostics for people to stderr, coloured only where `mode` allows.
 pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], mode: ColorMode) -> io::Result<()> {
     let shown = Shown::new(sources, diagnostics);
-    let stream = termcolor::StandardStream::stderr(mode.choice());
-    let mut lock = stream.lock();
+    // Buffered: codespan writes a diagnostic in many small pieces, each a system call on an
+    // unbuffered stream.
+    let mut stream = termcolor::BufferedStandardStream::stderr(mode.choice());
     for diagnostic in diagnostics {
         let config = config_for(sources, diagnostic);
-        if term::emit_to_write_style(&mut lock, &config, &shown, &shown.to_codespan(diagnostic)).is_err() {
-            writeln!(lock, "{}", short_line(sources, diagnostic))?;
+        if term::emit_to_write_style(&mut stream, &config, &shown, &shown.to_codespan(diagnostic)).is_err() {
+            writeln!(stream, "{}", short_line(sources, diagnostic))?;
         }
     }
-    Ok(())
+    stream.flush()
 }
 
 fn short_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
