@@ -178,15 +178,14 @@ fn html_document_snapshot() {
     insta::assert_snapshot!(html(Path::new("examples/printer-support/printer-support.sla")));
 }
 
-/// Prints an HTML page to PDF in headless Chromium and returns the PDF's text (pdftotext).
-fn print_to_pdf_text(page: &str) -> String {
-    let folder = tempfile::tempdir().unwrap();
-    let html_path = folder.path().join("contract.html");
-    let pdf_path = folder.path().join("contract.pdf");
-    fs::write(&html_path, page).unwrap();
-    let profile = folder.path().join("profile");
-    let status = Command::new("chromium")
+/// Chromium, headless and offline, with a new profile in `folder`. Bounded by `timeout`: a
+/// script that ran could open a dialog and hold it for ever.
+fn headless_chromium(folder: &Path) -> Command {
+    let mut command = Command::new("timeout");
+    command
         .args([
+            "120",
+            "chromium",
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -194,9 +193,19 @@ fn print_to_pdf_text(page: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            "--no-pdf-header-footer",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", folder.join("profile").display()));
+    command
+}
+
+/// Prints an HTML page to PDF in headless Chromium and returns the PDF's text (pdftotext).
+fn print_to_pdf_text(page: &str) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let html_path = folder.path().join("contract.html");
+    let pdf_path = folder.path().join("contract.pdf");
+    fs::write(&html_path, page).unwrap();
+    let status = headless_chromium(folder.path())
+        .arg("--no-pdf-header-footer")
         .arg(format!("--print-to-pdf={}", pdf_path.display()))
         .arg(format!("file://{}", html_path.display()))
         .output()
@@ -242,25 +251,8 @@ fn chromium_dom(page: &str) -> String {
     let folder = tempfile::tempdir().unwrap();
     let html_path = folder.path().join("contract.html");
     fs::write(&html_path, page).unwrap();
-    // A script that ran could open a dialog and hold Chromium forever: bounded by `timeout`.
-    let output = Command::new("timeout")
-        .args([
-            "60",
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            folder.path().join("profile").display()
-        ))
+    let output = headless_chromium(folder.path())
+        .args(["--virtual-time-budget=2000", "--dump-dom"])
         .arg(format!("file://{}", html_path.display()))
         .output()
         .unwrap_or_else(|e| panic!("cannot run chromium ({e}); run scripts/install-test-tools"));
