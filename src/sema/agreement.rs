@@ -939,15 +939,34 @@ fn lower_status(ctx: &mut Ctx<'_>, status: &ast::Status) -> Option<ir::Status> {
     Some(ir::Status { state, date })
 }
 
+/// An address as RFC 5322's dot-atom form (with RFC 6531's letters of any script): what
+/// contracts and mail clients take without quoting. Control characters, spaces, quotes and
+/// brackets, which could break the places an address is printed, are not part of it.
+fn is_email_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    let dot_atom = |text: &str, allowed: &dyn Fn(char) -> bool| {
+        text.split('.')
+            .all(|part| !part.is_empty() && part.chars().all(allowed))
+    };
+    let label = |c: char| c.is_alphanumeric() || c == '-';
+    dot_atom(local, &atext)
+        && dot_atom(domain, &label)
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|part| !part.starts_with('-') && !part.ends_with('-'))
+}
+
 fn party(ctx: &mut Ctx<'_>, party: &ast::Party) -> ir::Party {
     let contacts = party
         .contacts
         .iter()
         .map(|c| {
             if let Some(email) = &c.email {
-                let parts: Vec<&str> = email.value.split('@').collect();
-                let valid = matches!(parts.as_slice(), [local, domain] if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
-                if !valid {
+                if !is_email_address(&email.value) {
                     let diagnostic = Diagnostic::error(
                         Code::E226,
                         ctx.file,
