@@ -1,6 +1,7 @@
 //! W309: serial dependencies whose combined availability is below the service's own target.
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
 use crate::ir::{key, Commitment, Dec};
@@ -24,7 +25,13 @@ fn availability(service: &crate::ir::Service) -> Option<(Dec, &crate::ir::Object
     })
 }
 
+/// How many dependencies a finding names, in its message and its labels: the weakest ones.
+/// A service with thousands would otherwise give a finding as long as the spec.
+const SHOWN: usize = 8;
+
 fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    // Each agreement's services by id, built when first needed: a lookup per dependency.
+    let mut services: HashMap<&str, HashMap<&str, &crate::ir::Service>> = HashMap::default();
     for agreement in &input.agreements {
         for service in &agreement.services {
             let Some((own, objective)) = availability(service) else {
@@ -32,11 +39,16 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             };
             let mut factors = Vec::new();
             for dependency in &service.depends_on {
-                let found = input
-                    .agreement(&dependency.agreement)
-                    .and_then(|a| a.services.iter().find(|s| s.id == dependency.service))
-                    .and_then(availability);
-                if let Some((target, _)) = found {
+                let Some(other) = input.agreement(&dependency.agreement) else {
+                    continue;
+                };
+                let by_id = services
+                    .entry(other.id.as_str())
+                    .or_insert_with(|| other.services.iter().map(|s| (s.id.as_str(), s)).collect());
+                if let Some((target, _)) = by_id
+                    .get(dependency.service.as_str())
+                    .and_then(|s| availability(s))
+                {
                     factors.push((dependency, target));
                 }
             }
@@ -53,7 +65,14 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             let Some(location) = input.objective_location(agreement, &service.id, objective) else {
                 continue;
             };
-            let arithmetic: Vec<String> = factors.iter().map(|(_, t)| percent(*t)).collect();
+            // The weakest first (stable, so equal targets keep the order of the text).
+            factors.sort_by_key(|(_, target)| target.value());
+            let hidden = factors.len().saturating_sub(SHOWN);
+            factors.truncate(SHOWN);
+            let mut arithmetic: Vec<String> = factors.iter().map(|(_, t)| percent(*t)).collect();
+            if hidden > 0 {
+                arithmetic.push(format!("… ({hidden} more)"));
+            }
             let mut diagnostic = finding(
                 Code::W309,
                 location,
@@ -80,6 +99,11 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
                         format!("{} available", percent(*target)),
                     );
                 }
+            }
+            if hidden > 0 {
+                diagnostic = diagnostic.note(format!(
+                    "the {SHOWN} weakest dependencies are shown; {hidden} more are in the product"
+                ));
             }
             out.push(diagnostic.help(format!(
                 "lower this target to at most {}, raise the dependencies' targets, or make them redundant",
