@@ -909,3 +909,29 @@ fn an_extends_chain_past_the_limit_is_refused() {
         &stderr[..stderr.len().min(3000)]
     );
 }
+
+/// SIGTERM reaches slac's handler (which removes the temporary files of writes under way)
+/// and slac exits as the signal would have: 128 + 15. Here slac waits on a FIFO no one writes.
+#[test]
+fn a_terminated_run_exits_143() {
+    let folder = tempfile::tempdir().unwrap();
+    let fifo = folder.path().join("waiting.sla");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("slac"))
+        .arg("check")
+        .arg(&fifo)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+}
