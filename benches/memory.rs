@@ -5,7 +5,9 @@
 //! consecutive batches). It needs GNU time (`/usr/bin/time`, Debian's
 //! `time` package) to read the peak; without it, it says so and measures nothing.
 //!
-//! Each runs five times; the peak and the wall time are the medians. Run with `cargo bench
+//! Then the peak of `slac report --format json` over 100,000, 1,000,000 and 3,000,000 tickets.
+//!
+//! Each check runs five times (each report three); the peak and the wall time are the medians. Run with `cargo bench
 //! --bench memory`; it writes `target/benchmarks/memory.json`, which
 //! `scripts/benchmarks.py` puts into BENCHMARKS.md.
 
@@ -21,11 +23,17 @@ const RUNS: usize = 5;
 
 /// The peak resident set size in bytes of `slac check PATHS`, and the process's wall time.
 fn peak(paths: &[&Path]) -> (u64, f64) {
+    let mut args = vec![std::ffi::OsStr::new("check")];
+    args.extend(paths.iter().map(|path| path.as_os_str()));
+    peak_of(&args)
+}
+
+/// The peak resident set size in bytes of `slac ARGS`, and the process's wall time.
+fn peak_of(args: &[&std::ffi::OsStr]) -> (u64, f64) {
     let output = Command::new(TIME)
         .args(["-f", "peak-kb=%M wall-seconds=%e"])
         .arg(env!("CARGO_BIN_EXE_slac"))
-        .arg("check")
-        .args(paths)
+        .args(args)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -111,6 +119,91 @@ fn main() {
         serde_json::to_string_pretty(&rows).unwrap(),
     )
     .unwrap();
+    std::fs::write(
+        out.join("report-memory.json"),
+        serde_json::to_string_pretty(&report_peaks(folder.path())).unwrap(),
+    )
+    .unwrap();
+}
+
+/// Peak memory of `slac report --format json` over 100,000, 1,000,000 and 3,000,000 tickets of
+/// the cloud-hosting example: tickets are judged as they are read and their verdicts spooled
+/// to disk, so the peak should not grow with their number.
+fn report_peaks(folder: &Path) -> Vec<serde_json::Value> {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cloud-hosting/cloud-hosting.sla");
+    let mut rows = Vec::new();
+    for count in [100_000, 1_000_000, 3_000_000] {
+        let tickets = folder.join(format!("tickets-{count}.csv"));
+        write_tickets(&tickets, count);
+        let report = folder.join("report.json");
+        let args = [
+            "report".as_ref(),
+            spec.as_os_str(),
+            "--tickets".as_ref(),
+            tickets.as_os_str(),
+            "--period".as_ref(),
+            "2026-10".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "-o".as_ref(),
+            report.as_os_str(),
+        ];
+        let runs: Vec<(u64, f64)> = (0..3).map(|_| peak_of(&args)).collect();
+        assert!(report.exists(), "slac report wrote nothing");
+        let mut peaks: Vec<u64> = runs.iter().map(|run| run.0).collect();
+        peaks.sort_unstable();
+        let mut walls: Vec<f64> = runs.iter().map(|run| run.1).collect();
+        walls.sort_by(f64::total_cmp);
+        let input = std::fs::metadata(&tickets).unwrap().len();
+        println!(
+            "report over {count} tickets ({input} bytes): peak {:.1} MiB (median of 3), {:.2} s",
+            peaks[1] as f64 / 1048576.0,
+            walls[1]
+        );
+        rows.push(serde_json::json!({
+            "tickets": count,
+            "input_bytes": input,
+            "output_bytes": std::fs::metadata(&report).unwrap().len(),
+            "peak_bytes": peaks[1],
+            "wall_seconds": walls[1],
+        }));
+        std::fs::remove_file(&tickets).unwrap();
+    }
+    rows
+}
+
+/// `count` tickets for the cloud-hosting example, a mix of priorities over October 2026, some
+/// answered late, some still open.
+fn write_tickets(path: &Path, count: usize) {
+    use std::io::Write;
+    let start = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").unwrap();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        out,
+        "id,service,priority,site,opened_at,first_response_at,resolved_at,paused_seconds"
+    )
+    .unwrap();
+    let time =
+        |t: chrono::DateTime<chrono::FixedOffset>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for i in 0..count {
+        let opened = start + chrono::Duration::seconds((i as i64 * 2_591) % (31 * 86_400 - 7_200));
+        let answer = chrono::Duration::seconds(((i * 7_919) % 20_000) as i64);
+        let resolved = if i % 10 == 0 {
+            String::new()
+        } else {
+            time(opened + answer * 3)
+        };
+        writeln!(
+            out,
+            "T{i},shop,{},,{},{},{resolved},{}",
+            ["P1", "P2", "P3"][i % 3],
+            time(opened),
+            time(opened + answer / 4),
+            (i % 7) * 300
+        )
+        .unwrap();
+    }
+    out.flush().unwrap();
 }
 
 /// A spec of `services` services of eight one-line objectives each, none monitored: the

@@ -18,14 +18,21 @@ const MAX_LINKS: usize = 40;
 
 /// Writes `contents` to `path`; `-` is standard output.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_with(path, |out| out.write_all(contents))
+}
+
+/// Writes what `fill` writes to `path`, as `write` does, without holding it all in memory. A
+/// regular file is replaced only if `fill` succeeds; standard output, a device or a FIFO has
+/// what was written before the error.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     if path.as_os_str() == "-" {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(contents)?;
+        let mut stdout = io::BufWriter::new(io::stdout().lock());
+        fill(&mut stdout)?;
         return stdout.flush();
     }
     let target = resolve_links(path)?;
     match fs::metadata(&target) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => replace_atomically(&target, contents, None),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => replace_atomically(&target, fill, None),
         Err(error) => Err(error),
         Ok(meta) if meta.is_dir() => Err(io::Error::new(
             io::ErrorKind::IsADirectory,
@@ -33,18 +40,21 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
         )),
         Ok(meta) if !meta.is_file() => {
             // A device or a FIFO: a rename would replace it with a regular file.
-            let mut file = OpenOptions::new().write(true).open(&target)?;
-            file.write_all(contents)?;
+            let mut file = io::BufWriter::new(OpenOptions::new().write(true).open(&target)?);
+            fill(&mut file)?;
             file.flush()
         }
         Ok(meta) if meta.nlink() > 1 => {
             // A rename would split the hard links; the links stay one file only if it is
             // rewritten in place, which a reader may see half-written.
-            let mut file = OpenOptions::new().write(true).truncate(true).open(&target)?;
-            file.write_all(contents)?;
+            let file = OpenOptions::new().write(true).truncate(true).open(&target)?;
+            let mut buffered = io::BufWriter::new(&file);
+            fill(&mut buffered)?;
+            buffered.flush()?;
+            drop(buffered);
             file.sync_all()
         }
-        Ok(meta) => replace_atomically(&target, contents, Some(&meta)),
+        Ok(meta) => replace_atomically(&target, fill, Some(&meta)),
     }
 }
 
@@ -69,7 +79,11 @@ fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 
 /// Writes a temporary file beside `target` and renames it over `target`. A new file gets mode
 /// 0666 less the umask, as any program's new file; an existing one keeps its mode and owner.
-fn replace_atomically(target: &Path, contents: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
+fn replace_atomically(
+    target: &Path,
+    contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    existing: Option<&fs::Metadata>,
+) -> io::Result<()> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -97,8 +111,15 @@ fn replace_atomically(target: &Path, contents: &[u8], existing: Option<&fs::Meta
     result
 }
 
-fn fill(mut file: &File, contents: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
-    file.write_all(contents)?;
+fn fill(
+    file: &File,
+    contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    existing: Option<&fs::Metadata>,
+) -> io::Result<()> {
+    let mut buffered = io::BufWriter::new(file);
+    contents(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     if let Some(meta) = existing {
         file.set_permissions(Permissions::from_mode(meta.mode() & 0o7777))?;
         // Only root may give a file away; anyone else keeps their own ownership.

@@ -24,10 +24,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(period) = slac::report::parse_period("2026-10") else {
         return;
     };
-    let (tickets, mut bad) = tickets.unwrap_or_default();
-    let (outages, bad_outages) = outages.unwrap_or_default();
-    bad.extend(bad_outages);
-    let report = slac::report::evaluate(agreement, &tickets, &outages, bad, &period);
-    let _ = slac::report::render_json(&report);
-    let _ = slac::report::render_markdown(&report, Some("fuzz"));
+    let (tickets, bad_tickets) = tickets.unwrap_or_default();
+    let (outages, bad) = outages.unwrap_or_default();
+    let rows = tickets.into_iter().map(Ok).chain(bad_tickets.into_iter().map(Err));
+    let Ok(report) = slac::report::evaluate(agreement, rows, &outages, bad, &period) else {
+        return;
+    };
+    let _ = slac::report::write_json(&report, &mut std::io::sink());
+    let _ = slac::report::write_markdown(&report, Some("fuzz"), &mut std::io::sink());
 });

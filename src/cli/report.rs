@@ -1,6 +1,7 @@
 //! `slac report`: an agreement evaluated against ticket and outage data for a period.
 
 use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -8,7 +9,7 @@ use clap::ValueEnum;
 
 use crate::diagnostics::ColorMode;
 use crate::report;
-use crate::report::input::Rows;
+use crate::report::input::{RowReader, Rows};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(super) enum ReportFormat {
@@ -44,14 +45,24 @@ pub(super) struct ReportArgs {
     strict: bool,
 }
 
-fn read<T>(path: &Option<PathBuf>, parse: fn(File) -> Result<Rows<T>, String>) -> Result<Rows<T>, String> {
+/// The outages of `path`, all of them: an availability objective counts overlapping outages
+/// once, in the order they started, whatever the order of the file.
+fn read_outages(path: &Option<PathBuf>) -> Result<Rows<report::Outage>, String> {
     match path {
         None => Ok((Vec::new(), Vec::new())),
-        Some(path) => {
-            let file = File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            parse(file).map_err(|e| format!("`{}`: {e}", path.display()))
-        }
+        Some(path) => report::input::outages(open(path)?).map_err(|e| format!("`{}`: {e}", path.display())),
     }
+}
+
+/// The tickets of `path`, read one at a time while the report is evaluated.
+fn ticket_rows(path: &Option<PathBuf>) -> Result<Option<RowReader<File, report::Ticket>>, String> {
+    path.as_ref()
+        .map(|path| report::input::ticket_rows(open(path)?).map_err(|e| format!("`{}`: {e}", path.display())))
+        .transpose()
+}
+
+fn open(path: &Path) -> Result<File, String> {
+    File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }
 
 pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, String> {
@@ -81,19 +92,17 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
         checked.sources.ids().map(|id| checked.sources.path(id)),
     )?;
     let agreement = super::one_agreement(&program.agreements, args.agreement.as_deref(), &args.file)?;
-    let (tickets, mut bad) = read(&args.tickets, report::input::tickets)?;
-    let (outages, bad_outages) = read(&args.outages, report::input::outages)?;
-    bad.extend(bad_outages);
-    let report = report::evaluate(agreement, &tickets, &outages, bad, &period);
-    for row in &report.bad_rows {
-        eprintln!(
-            "{}: {} line {}: {}",
-            if args.strict { "error" } else { "warning" },
-            crate::text::visible_line(row.file),
-            row.line,
-            crate::text::visible_line(&row.problem)
-        );
-    }
+    let (outages, bad_outages) = read_outages(&args.outages)?;
+    let tickets = ticket_rows(&args.tickets)?;
+    let report = report::evaluate(
+        agreement,
+        tickets.into_iter().flatten(),
+        &outages,
+        bad_outages,
+        &period,
+    )
+    .map_err(|e| format!("cannot keep the verdicts in a temporary file: {e}"))?;
+    warn_of_bad_rows(&report, args.strict)?;
     if args.strict && !report.bad_rows.is_empty() {
         eprintln!(
             "error: nothing was written, because {} rows could not be used (--strict)",
@@ -106,21 +115,45 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
         .as_ref()
         .and_then(|o| o.file_stem())
         .map(|s| s.to_string_lossy().into_owned());
-    let text = match args.format {
-        ReportFormat::Json => report::render_json(&report),
-        ReportFormat::Markdown => report::render_markdown(&report, stem.as_deref()),
+    let write = |out: &mut dyn Write| match args.format {
+        ReportFormat::Json => report::write_json(&report, out),
+        ReportFormat::Markdown => report::write_markdown(&report, stem.as_deref(), out),
     };
     match &args.output {
         Some(path) => {
             if args.format == ReportFormat::Markdown {
                 write_charts(&report, path, stem.as_deref().unwrap_or("report"))?;
             }
-            crate::output::write(path, text.as_bytes())
+            crate::output::write_with(path, write)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
-        None => super::print_stdout(&text)?,
+        None => match crate::output::write_with(Path::new("-"), write) {
+            // A closed pipe (`slac report … | head`) is not an error worth reporting.
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                return Err(format!("cannot write to standard output: {e}"))
+            }
+            _ => {}
+        },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each row that could not be used, on standard error: a warning, or an error under `--strict`.
+fn warn_of_bad_rows(report: &report::Report, strict: bool) -> Result<(), String> {
+    let mut stderr = io::BufWriter::new(io::stderr().lock());
+    let severity = if strict { "error" } else { "warning" };
+    for row in report.bad_rows.iter() {
+        let row = row.map_err(|e| format!("cannot read back the rows that could not be used: {e}"))?;
+        let _ = writeln!(
+            stderr,
+            "{severity}: {} line {}: {}",
+            row.file.name(),
+            row.line,
+            crate::text::visible_line(&row.problem)
+        );
+    }
+    let _ = stderr.flush();
+    Ok(())
 }
 
 /// The burn chart of every availability objective, beside the report.

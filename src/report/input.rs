@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One ticket as exported from a service desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,14 +31,40 @@ pub struct Outage {
     pub end: DateTime<Utc>,
 }
 
+/// The file of a report's data a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataFile {
+    Outages,
+    Tickets,
+}
+
+impl DataFile {
+    pub fn name(self) -> &'static str {
+        match self {
+            DataFile::Outages => "outages",
+            DataFile::Tickets => "tickets",
+        }
+    }
+}
+
 /// A row that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadRow {
-    /// `tickets` or `outages`.
-    pub file: &'static str,
+    pub file: DataFile,
     /// The line of the file, 1 being the header.
     pub line: usize,
     pub problem: String,
+}
+
+impl super::spool::Record for BadRow {
+    fn write(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        super::spool::store(self, out)
+    }
+
+    fn read(bytes: &[u8]) -> std::io::Result<(Self, &[u8])> {
+        super::spool::load(bytes)
+    }
 }
 
 const TICKET_COLUMNS: [&str; 8] = [
@@ -107,45 +133,89 @@ fn non_empty(text: &str) -> Option<String> {
 /// The usable rows of a file and the rows that could not be used.
 pub type Rows<T> = (Vec<T>, Vec<BadRow>);
 
-/// Reads the rows of a CSV file with `parse`, which gets each record and the positions of
-/// `wanted` columns. The error is a problem with the whole file (its header).
-fn rows<T>(
-    reader: impl Read,
-    file: &'static str,
-    wanted: &[&str],
-    optional: &[&str],
-    parse: impl Fn(&csv::StringRecord, &[Option<usize>], usize) -> Result<T, String>,
-) -> Result<Rows<T>, String> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv
-        .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
-        .clone();
-    let at = columns(&header, wanted, optional)?;
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for (index, record) in csv.records().enumerate() {
+/// Makes a row from a record, the positions of the wanted columns in it, and its line.
+type ParseRow<T> = fn(&csv::StringRecord, &[Option<usize>], usize) -> Result<T, String>;
+
+/// The rows of a CSV file as they are read: each one parsed, or the reason it cannot be used.
+pub struct RowReader<R, T> {
+    records: csv::StringRecordsIntoIter<R>,
+    file: DataFile,
+    at: Vec<Option<usize>>,
+    index: usize,
+    parse: ParseRow<T>,
+}
+
+impl<R: Read, T> RowReader<R, T> {
+    /// Reads the header and finds the `wanted` columns; the error is a problem with the whole
+    /// file.
+    fn new(
+        reader: R,
+        file: DataFile,
+        wanted: &[&str],
+        optional: &[&str],
+        parse: ParseRow<T>,
+    ) -> Result<Self, String> {
+        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let header = csv
+            .headers()
+            .map_err(|e| format!("cannot read the header: {e}"))?;
+        let at = columns(header, wanted, optional)?;
+        Ok(RowReader {
+            records: csv.into_records(),
+            file,
+            at,
+            index: 0,
+            parse,
+        })
+    }
+}
+
+impl<R: Read, T> Iterator for RowReader<R, T> {
+    type Item = Result<T, BadRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let record = self.records.next()?;
+        self.index += 1;
         let line = record
             .as_ref()
             .ok()
             .and_then(|r| r.position())
-            .map_or(index + 2, |p| p.line() as usize);
-        match record
-            .map_err(|e| e.to_string())
-            .and_then(|r| parse(&r, &at, line))
-        {
+            .map_or(self.index + 1, |p| p.line() as usize);
+        Some(
+            record
+                .map_err(|e| e.to_string())
+                .and_then(|r| (self.parse)(&r, &self.at, line))
+                .map_err(|problem| BadRow {
+                    file: self.file,
+                    line,
+                    problem,
+                }),
+        )
+    }
+}
+
+fn collect<T>(rows: impl Iterator<Item = Result<T, BadRow>>) -> Rows<T> {
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    for row in rows {
+        match row {
             Ok(row) => good.push(row),
-            Err(problem) => bad.push(BadRow { file, line, problem }),
+            Err(row) => bad.push(row),
         }
     }
-    Ok((good, bad))
+    (good, bad)
 }
 
 /// Reads tickets; the error is a problem with the whole file (its header).
 pub fn tickets(reader: impl Read) -> Result<Rows<Ticket>, String> {
-    rows(
+    ticket_rows(reader).map(collect)
+}
+
+/// The tickets of a file one at a time, as they are read; the error is a problem with the
+/// whole file (its header).
+pub fn ticket_rows<R: Read>(reader: R) -> Result<RowReader<R, Ticket>, String> {
+    RowReader::new(
         reader,
-        "tickets",
+        DataFile::Tickets,
         &TICKET_COLUMNS,
         &["site", "paused_seconds"],
         |record, at, line| {
@@ -188,9 +258,9 @@ pub fn tickets(reader: impl Read) -> Result<Rows<Ticket>, String> {
 
 /// Reads outages; the error is a problem with the whole file (its header).
 pub fn outages(reader: impl Read) -> Result<Rows<Outage>, String> {
-    rows(
+    RowReader::new(
         reader,
-        "outages",
+        DataFile::Outages,
         &OUTAGE_COLUMNS,
         &["site"],
         |record, at, line| {
@@ -212,6 +282,7 @@ pub fn outages(reader: impl Read) -> Result<Rows<Outage>, String> {
             })
         },
     )
+    .map(collect)
 }
 
 #[cfg(test)]

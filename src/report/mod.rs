@@ -4,19 +4,25 @@
 
 pub mod input;
 mod render;
+mod spool;
 
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
+use std::io;
 
 use crate::business_time::BusinessCalendar;
 use crate::ir::words::{amount_text, duration_text, percent_text};
 use crate::ir::{
     Agreement, Amount, Commitment, Dec, Duration, MaintenanceWindow, Measurement, Objective, Service,
 };
-pub use input::{BadRow, Outage, Ticket};
-pub use render::{burn_chart, chart_name, render_markdown};
+pub use input::{BadRow, DataFile, Outage, Ticket};
+pub use render::{burn_chart, chart_name, write_markdown};
+use spool::Spool;
+pub use spool::Spooled;
 
 /// The period a report covers, `[from, to)` in UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -103,7 +109,7 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Met,
@@ -121,6 +127,28 @@ pub enum Status {
     NoData,
     /// The objective is measured from other data (metrics, an outcome's own records).
     NotMeasured,
+}
+
+/// How many tickets an objective judged met, breached and still open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub met: usize,
+    pub breached: usize,
+    pub open: usize,
+}
+
+impl Tally {
+    fn count(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Met => self.met += 1,
+            Verdict::Breached => self.breached += 1,
+            Verdict::Open => self.open += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.met + self.breached + self.open
+    }
 }
 
 /// One ticket as an objective judged it.
@@ -142,6 +170,57 @@ pub struct TicketVerdict {
     #[serde(serialize_with = "rfc3339")]
     pub deadline: DateTime<Utc>,
     pub verdict: Verdict,
+}
+
+/// A verdict as the spool keeps it: instants in seconds since the epoch, every field present.
+#[derive(Serialize, Deserialize)]
+struct StoredVerdict<Text> {
+    id: Text,
+    line: usize,
+    site: Option<Text>,
+    opened_at: i64,
+    answered_at: Option<i64>,
+    business_seconds: i64,
+    paused_seconds: i64,
+    deadline: i64,
+    verdict: Verdict,
+}
+
+impl spool::Record for TicketVerdict {
+    fn write(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        let stored = StoredVerdict {
+            id: self.id.as_str(),
+            line: self.line,
+            site: self.site.as_deref(),
+            opened_at: self.opened_at.timestamp(),
+            answered_at: self.answered_at.map(|t| t.timestamp()),
+            business_seconds: self.business_seconds,
+            paused_seconds: self.paused_seconds,
+            deadline: self.deadline.timestamp(),
+            verdict: self.verdict,
+        };
+        spool::store(&stored, out)
+    }
+
+    fn read(bytes: &[u8]) -> io::Result<(Self, &[u8])> {
+        let (stored, rest): (StoredVerdict<String>, _) = spool::load(bytes)?;
+        let instant = |seconds: i64| {
+            DateTime::from_timestamp(seconds, 0)
+                .ok_or_else(|| io::Error::other("a spooled instant is out of range"))
+        };
+        let verdict = TicketVerdict {
+            id: stored.id,
+            line: stored.line,
+            site: stored.site,
+            opened_at: instant(stored.opened_at)?,
+            answered_at: stored.answered_at.map(instant).transpose()?,
+            business_seconds: stored.business_seconds,
+            paused_seconds: stored.paused_seconds,
+            deadline: instant(stored.deadline)?,
+            verdict: stored.verdict,
+        };
+        Ok((verdict, rest))
+    }
 }
 
 /// One outage as an availability objective counted it.
@@ -199,8 +278,11 @@ pub struct ObjectiveResult {
     pub achieved_percent: Option<Dec>,
     /// Breached tickets, or 1 for a breached availability target.
     pub breaches: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tickets: Vec<TicketVerdict>,
+    #[serde(skip)]
+    pub tally: Tally,
+    /// Every ticket judged, in the order of the data.
+    #[serde(skip_serializing_if = "Spooled::is_empty")]
+    pub tickets: Spooled<TicketVerdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<Availability>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,7 +305,9 @@ pub struct Report {
     pub tickets_read: usize,
     pub outages_read: usize,
     pub objectives: Vec<ObjectiveResult>,
-    pub bad_rows: Vec<BadRow>,
+    /// The rows that could not be used: the outages' first, then the tickets', each in the
+    /// order of their file.
+    pub bad_rows: Spooled<BadRow>,
 }
 
 /// `amount` times `count`, capped by `cap` where the units agree.
@@ -320,85 +404,123 @@ fn maintenance_calendar(window: &MaintenanceWindow) -> Option<BusinessCalendar> 
     })
 }
 
-/// Evaluates `agreement` over `period`. Rows naming a service, priority or site the agreement
-/// does not have are added to `bad`.
-pub fn evaluate(
+/// Evaluates `agreement` over `period`. Tickets are judged one at a time as they come, so a
+/// report over millions of them holds only one block of verdicts per objective in memory (the
+/// rest is spooled to a temporary file, see `spool`). `bad_outages` are the outage rows that
+/// could not be read; rows naming a service, priority or site the agreement does not have are
+/// added to them. The error is a failure of the temporary file.
+pub fn evaluate<T: Borrow<Ticket>>(
     agreement: &Agreement,
-    tickets: &[Ticket],
+    tickets: impl IntoIterator<Item = Result<T, BadRow>>,
     outages: &[Outage],
-    mut bad: Vec<BadRow>,
+    mut bad_outages: Vec<BadRow>,
     period: &Period,
-) -> Report {
-    for ticket in tickets {
-        let problem = match agreement.services.iter().find(|s| s.id == ticket.service) {
-            None => Some(format!("the agreement has no service `{}`", ticket.service)),
-            Some(service) => {
-                if !agreement.priorities.iter().any(|p| p.id == ticket.priority) {
-                    Some(format!("the agreement has no priority `{}`", ticket.priority))
-                } else {
-                    unknown_site(service, &ticket.site)
-                }
-            }
-        };
-        if let Some(problem) = problem {
-            bad.push(BadRow {
-                file: "tickets",
-                line: ticket.line,
-                problem,
-            });
-        }
-    }
+) -> io::Result<Report> {
+    let known = Known::new(agreement);
+    let mut usable = Vec::new();
     for outage in outages {
-        let problem = match agreement.services.iter().find(|s| s.id == outage.service) {
-            None => Some(format!("the agreement has no service `{}`", outage.service)),
-            Some(service) => unknown_site(service, &outage.site),
-        };
-        if let Some(problem) = problem {
-            bad.push(BadRow {
-                file: "outages",
+        match known.outage_problem(outage) {
+            Some(problem) => bad_outages.push(BadRow {
+                file: DataFile::Outages,
                 line: outage.line,
                 problem,
-            });
+            }),
+            None => usable.push(outage),
         }
     }
-    bad.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
-    let bad_lines: std::collections::HashSet<(&str, usize)> = bad.iter().map(|b| (b.file, b.line)).collect();
-    let is_bad = |file: &str, line: usize| bad_lines.contains(&(file, line));
-    let tickets: Vec<&Ticket> = tickets.iter().filter(|t| !is_bad("tickets", t.line)).collect();
-    let outages: Vec<&Outage> = outages.iter().filter(|o| !is_bad("outages", o.line)).collect();
+    bad_outages.sort_by_key(|b| (b.file, b.line));
+    let mut spool = Spool::default();
+    let mut bad_rows = Spooled::default();
+    for row in &bad_outages {
+        spool.push(&mut bad_rows, row)?;
+    }
 
-    let mut objectives = Vec::new();
-    for service in &agreement.services {
-        let sites = std::iter::once(None).chain(service.sites.iter().map(Some));
-        for site in sites {
-            let list: Vec<&Objective> = match site {
-                None => service.objectives.iter().map(|o| &**o).collect(),
-                Some(site) => site
-                    .objectives
-                    .iter()
-                    .filter(|o| site.overridden.contains(&o.id))
-                    .map(|o| &**o)
-                    .collect(),
-            };
-            for objective in list {
-                let site_id = site.map(|s| s.id.as_str());
-                objectives.push(objective_result(
-                    agreement, service, site_id, objective, &tickets, &outages, period,
-                ));
+    let mut objectives = Objectives::new(agreement);
+    let judges = Judges::new(&objectives);
+    let mut tickets_read = 0;
+    for row in tickets {
+        let ticket = match row {
+            Ok(ticket) => ticket,
+            Err(bad) => {
+                spool.push(&mut bad_rows, &bad)?;
+                continue;
             }
+        };
+        let ticket = ticket.borrow();
+        if let Some(problem) = known.ticket_problem(ticket) {
+            let bad = BadRow {
+                file: DataFile::Tickets,
+                line: ticket.line,
+                problem,
+            };
+            spool.push(&mut bad_rows, &bad)?;
+            continue;
+        }
+        tickets_read += 1;
+        if ticket.opened_at >= period.from && ticket.opened_at < period.to {
+            judges.judge(ticket, period, &mut objectives, &mut spool)?;
         }
     }
-    penalties(agreement, &mut objectives);
-    Report {
+
+    let mut results = Vec::with_capacity(objectives.list.len());
+    for (mut result, part) in objectives.results.into_iter().zip(&objectives.list) {
+        conclude(&mut result, part, &usable, period);
+        if part.site.is_none() {
+            credit(agreement, part.service, part.objective, &mut result);
+        }
+        results.push(result);
+    }
+    penalties(agreement, &mut results);
+    Ok(Report {
         format_version: 1,
         agreement: agreement.id.clone(),
         title: agreement.title.clone(),
         version: agreement.version.clone(),
         period: period.clone(),
-        tickets_read: tickets.len(),
-        outages_read: outages.len(),
-        objectives,
-        bad_rows: bad,
+        tickets_read,
+        outages_read: usable.len(),
+        objectives: results,
+        bad_rows,
+    })
+}
+
+/// The services, priorities and sites of an agreement, for checking the rows of the data.
+struct Known<'a> {
+    services: HashMap<&'a str, &'a Service>,
+    priorities: HashSet<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    fn new(agreement: &'a Agreement) -> Self {
+        Known {
+            services: agreement.services.iter().map(|s| (s.id.as_str(), s)).collect(),
+            priorities: agreement.priorities.iter().map(|p| p.id.as_str()).collect(),
+        }
+    }
+
+    fn service(&self, id: &str) -> Result<&'a Service, String> {
+        self.services
+            .get(id)
+            .copied()
+            .ok_or_else(|| format!("the agreement has no service `{id}`"))
+    }
+
+    fn ticket_problem(&self, ticket: &Ticket) -> Option<String> {
+        let service = match self.service(&ticket.service) {
+            Ok(service) => service,
+            Err(problem) => return Some(problem),
+        };
+        if !self.priorities.contains(ticket.priority.as_str()) {
+            return Some(format!("the agreement has no priority `{}`", ticket.priority));
+        }
+        unknown_site(service, &ticket.site)
+    }
+
+    fn outage_problem(&self, outage: &Outage) -> Option<String> {
+        match self.service(&outage.service) {
+            Ok(service) => unknown_site(service, &outage.site),
+            Err(problem) => Some(problem),
+        }
     }
 }
 
@@ -427,74 +549,173 @@ fn counts_for(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn objective_result(
-    agreement: &Agreement,
-    service: &Service,
-    site: Option<&str>,
-    objective: &Objective,
-    tickets: &[&Ticket],
-    outages: &[&Outage],
-    period: &Period,
-) -> ObjectiveResult {
-    let clock = Clock::new(agreement, service, objective);
-    let mut result = ObjectiveResult {
-        service: service.id.clone(),
-        service_title: service.title.clone().unwrap_or_else(|| service.id.clone()),
-        site: site.map(str::to_string),
-        objective: objective.id.clone(),
-        target: String::new(),
-        measured: clock.description.clone(),
-        status: Status::NotMeasured,
-        achieved_percent: None,
-        breaches: 0,
-        tickets: Vec::new(),
-        availability: None,
-        early_warning: None,
-        credit: None,
-        penalty: None,
-        note: None,
-    };
-    let breaches = match &objective.commitment {
+/// One objective of the report: the service's own, or a site's override of it.
+struct Part<'a> {
+    service: &'a Service,
+    site: Option<&'a str>,
+    objective: &'a Objective,
+    clock: Clock,
+}
+
+/// Every objective the report states, in the agreement's order, with its result so far.
+struct Objectives<'a> {
+    list: Vec<Part<'a>>,
+    results: Vec<ObjectiveResult>,
+}
+
+impl<'a> Objectives<'a> {
+    fn new(agreement: &'a Agreement) -> Self {
+        let mut list = Vec::new();
+        for service in &agreement.services {
+            list.extend(service.objectives.iter().map(|objective| Part {
+                service,
+                site: None,
+                objective,
+                clock: Clock::new(agreement, service, objective),
+            }));
+            for site in &service.sites {
+                let overrides = site.objectives.iter().filter(|o| site.overridden.contains(&o.id));
+                list.extend(overrides.map(|objective| Part {
+                    service,
+                    site: Some(site.id.as_str()),
+                    objective,
+                    clock: Clock::new(agreement, service, objective),
+                }));
+            }
+        }
+        let results = list.iter().map(ObjectiveResult::stated).collect();
+        Objectives { list, results }
+    }
+}
+
+/// The ticket objectives (response and resolution) by service and priority.
+struct Judges<'a> {
+    by_priority: HashMap<(&'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> Judges<'a> {
+    fn new(objectives: &Objectives<'a>) -> Self {
+        let mut by_priority: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (index, part) in objectives.list.iter().enumerate() {
+            if let Commitment::Response { priority, .. } | Commitment::Resolution { priority, .. } =
+                &part.objective.commitment
+            {
+                by_priority
+                    .entry((part.service.id.as_str(), priority.as_str()))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        Judges { by_priority }
+    }
+
+    /// Judges `ticket` by every objective it counts for, and keeps the verdicts.
+    fn judge(
+        &self,
+        ticket: &Ticket,
+        period: &Period,
+        objectives: &mut Objectives,
+        spool: &mut Spool,
+    ) -> io::Result<()> {
+        let key = (ticket.service.as_str(), ticket.priority.as_str());
+        for &index in self.by_priority.get(&key).into_iter().flatten() {
+            let part = &objectives.list[index];
+            if !counts_for(part.service, part.objective, part.site, ticket.site.as_deref()) {
+                continue;
+            }
+            let (Commitment::Response { within, .. } | Commitment::Resolution { within, .. }) =
+                &part.objective.commitment
+            else {
+                continue;
+            };
+            let response = matches!(part.objective.commitment, Commitment::Response { .. });
+            if let Some(verdict) = judge(ticket, within, response, &part.clock, period) {
+                let result = &mut objectives.results[index];
+                result.tally.count(verdict.verdict);
+                spool.push(&mut result.tickets, &verdict)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ObjectiveResult {
+    /// What the objective states, before any data is judged.
+    fn stated(part: &Part) -> Self {
+        let (target, note) = match &part.objective.commitment {
+            Commitment::Response {
+                within,
+                attainment_percent,
+                ..
+            }
+            | Commitment::Resolution {
+                within,
+                attainment_percent,
+                ..
+            } => {
+                let response = matches!(part.objective.commitment, Commitment::Response { .. });
+                let target = format!(
+                    "{} within {} for {} of tickets",
+                    if response { "response" } else { "resolution" },
+                    duration_text(within),
+                    percent_text(attainment_percent.value())
+                );
+                (target, None)
+            }
+            Commitment::Availability { target_percent } => (percent_text(target_percent.value()), None),
+            Commitment::Latency { .. } | Commitment::ErrorRate { .. } | Commitment::Throughput { .. } => (
+                String::new(),
+                Some(
+                    "measured from metrics: see the Prometheus rules (`slac build --emit prometheus`)".into(),
+                ),
+            ),
+            Commitment::Outcome {
+                title,
+                target_percent,
+            } => (
+                format!("{title}: {}", percent_text(target_percent.value())),
+                Some(match &part.objective.measured_by {
+                    Some(how) => format!("measured by: {how}"),
+                    None => "measured from the outcome's own records".into(),
+                }),
+            ),
+        };
+        ObjectiveResult {
+            service: part.service.id.clone(),
+            service_title: part
+                .service
+                .title
+                .clone()
+                .unwrap_or_else(|| part.service.id.clone()),
+            site: part.site.map(str::to_string),
+            objective: part.objective.id.clone(),
+            target,
+            measured: part.clock.description.clone(),
+            status: Status::NotMeasured,
+            achieved_percent: None,
+            breaches: 0,
+            tally: Tally::default(),
+            tickets: Spooled::default(),
+            availability: None,
+            early_warning: None,
+            credit: None,
+            penalty: None,
+            note,
+        }
+    }
+}
+
+/// The verdict of an objective once all the data is in: from the tickets' tally, or from the
+/// outages.
+fn conclude(result: &mut ObjectiveResult, part: &Part, outages: &[&Outage], period: &Period) {
+    match &part.objective.commitment {
         Commitment::Response {
-            priority,
-            within,
-            attainment_percent,
+            attainment_percent, ..
         }
         | Commitment::Resolution {
-            priority,
-            within,
-            attainment_percent,
+            attainment_percent, ..
         } => {
-            let response = matches!(objective.commitment, Commitment::Response { .. });
-            result.target = format!(
-                "{} within {} for {} of tickets",
-                if response { "response" } else { "resolution" },
-                duration_text(within),
-                percent_text(attainment_percent.value())
-            );
-            let relevant = tickets.iter().filter(|t| {
-                t.service == service.id
-                    && &t.priority == priority
-                    && t.opened_at >= period.from
-                    && t.opened_at < period.to
-                    && counts_for(service, objective, site, t.site.as_deref())
-            });
-            for ticket in relevant {
-                if let Some(verdict) = judge(ticket, within, response, &clock, period) {
-                    result.tickets.push(verdict);
-                }
-            }
-            let met = result
-                .tickets
-                .iter()
-                .filter(|t| t.verdict == Verdict::Met)
-                .count();
-            let breached = result
-                .tickets
-                .iter()
-                .filter(|t| t.verdict == Verdict::Breached)
-                .count();
+            let Tally { met, breached, .. } = result.tally;
             if met + breached == 0 {
                 result.status = Status::NoData;
                 result.note = Some("no ticket of this priority was due in the period".into());
@@ -507,19 +728,10 @@ fn objective_result(
                     Status::Breached
                 };
             }
-            breached
+            result.breaches = breached;
         }
         Commitment::Availability { target_percent } => {
-            result.target = percent_text(target_percent.value());
-            let availability = availability(
-                service,
-                site,
-                objective,
-                outages,
-                &clock,
-                period,
-                target_percent.value(),
-            );
+            let availability = availability(part, outages, period, target_percent.value());
             let achieved = if availability.measured_seconds > 0 {
                 Decimal::ONE_HUNDRED
                     - Decimal::from(availability.downtime_seconds) * Decimal::ONE_HUNDRED
@@ -533,38 +745,20 @@ fn objective_result(
             } else {
                 Status::Breached
             };
-            if let Some(warn) = objective.warn_at_budget_spent_percent {
+            if let Some(warn) = part.objective.warn_at_budget_spent_percent {
                 result.early_warning = Some(EarlyWarning {
                     threshold_percent: warn,
                     reached: availability.budget_spent_percent.value() >= warn.value(),
                 });
             }
             result.availability = Some(availability);
-            usize::from(result.status == Status::Breached)
+            result.breaches = usize::from(result.status == Status::Breached);
         }
-        Commitment::Latency { .. } | Commitment::ErrorRate { .. } | Commitment::Throughput { .. } => {
-            result.note = Some(
-                "measured from metrics: see the Prometheus rules (`slac build --emit prometheus`)".into(),
-            );
-            0
-        }
-        Commitment::Outcome {
-            title,
-            target_percent,
-        } => {
-            result.target = format!("{title}: {}", percent_text(target_percent.value()));
-            result.note = Some(match &objective.measured_by {
-                Some(how) => format!("measured by: {how}"),
-                None => "measured from the outcome's own records".into(),
-            });
-            0
-        }
-    };
-    result.breaches = breaches;
-    if site.is_none() {
-        credit(agreement, service, objective, &mut result);
+        Commitment::Latency { .. }
+        | Commitment::ErrorRate { .. }
+        | Commitment::Throughput { .. }
+        | Commitment::Outcome { .. } => {}
     }
-    result
 }
 
 fn judge(
@@ -623,21 +817,16 @@ fn judge(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn availability(
-    service: &Service,
-    site: Option<&str>,
-    objective: &Objective,
-    outages: &[&Outage],
-    clock: &Clock,
-    period: &Period,
-    target: Decimal,
-) -> Availability {
+fn availability(part: &Part, outages: &[&Outage], period: &Period, target: Decimal) -> Availability {
+    let clock = &part.clock;
     let measured = clock.counted(period.from, period.to);
     let mut relevant: Vec<&Outage> = outages
         .iter()
         .copied()
-        .filter(|o| o.service == service.id && counts_for(service, objective, site, o.site.as_deref()))
+        .filter(|o| {
+            o.service == part.service.id
+                && counts_for(part.service, part.objective, part.site, o.site.as_deref())
+        })
         .collect();
     relevant.sort_by_key(|o| (o.start, o.end, o.line));
     let budget = Decimal::from(measured) * (Decimal::ONE_HUNDRED - target) / Decimal::ONE_HUNDRED;
@@ -739,9 +928,10 @@ fn penalties(agreement: &Agreement, objectives: &mut [ObjectiveResult]) {
     }
 }
 
-/// The JSON form of a report.
-pub fn render_json(report: &Report) -> String {
-    format!("{}\n", serde_json::to_string_pretty(report).unwrap_or_default())
+/// Writes the JSON form of a report.
+pub fn write_json(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The Markdown form of a report, and the SVG chart of error-budget burn over the period.
 
+use std::io::{self, Write};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::prelude::ToPrimitive;
 
@@ -53,11 +55,13 @@ pub fn chart_name(stem: &str, result: &ObjectiveResult) -> String {
     format!("{stem}.{}{site}.{}.burn.svg", result.service, result.objective)
 }
 
-/// The report in Markdown; `charts` is the stem of the chart files written beside it, if any.
-pub fn render_markdown(report: &Report, charts: Option<&str>) -> String {
-    let mut out = format!("# Service level report: {}\n\n", cell(&report.title));
-    out.push_str(&format!(
-        "Agreement `{}` version {}, period {} (from {} to {}). {} and {} read",
+/// Writes the report in Markdown; `charts` is the stem of the chart files written beside it,
+/// if any.
+pub fn write_markdown(report: &Report, charts: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "# Service level report: {}\n\nAgreement `{}` version {}, period {} (from {} to {}). {} and {} read",
+        cell(&report.title),
         report.agreement,
         report.version,
         cell(&report.period.label),
@@ -65,16 +69,30 @@ pub fn render_markdown(report: &Report, charts: Option<&str>) -> String {
         instant(&report.period.to),
         plural(report.tickets_read, "ticket"),
         plural(report.outages_read, "outage")
-    ));
+    )?;
     if report.bad_rows.is_empty() {
-        out.push_str(".\n");
+        writeln!(out, ".")?;
     } else {
-        out.push_str(&format!(
-            "; {} could not be used and are listed at the end.\n",
+        writeln!(
+            out,
+            "; {} could not be used and are listed at the end.",
             plural(report.bad_rows.len(), "row")
-        ));
+        )?;
     }
-    out.push_str("\n## Summary\n\n| service | objective | target | achieved | result | credit or penalty owed |\n| --- | --- | --- | --- | --- | --- |\n");
+    write_summary(report, out)?;
+    writeln!(out, "\n## Details")?;
+    for result in report
+        .objectives
+        .iter()
+        .filter(|r| r.status != Status::NotMeasured)
+    {
+        write_details(result, charts, out)?;
+    }
+    write_bad_rows(report, out)
+}
+
+fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"\n## Summary\n\n| service | objective | target | achieved | result | credit or penalty owed |\n| --- | --- | --- | --- | --- | --- |\n")?;
     for result in &report.objectives {
         let achieved = result
             .achieved_percent
@@ -84,8 +102,9 @@ pub fn render_markdown(report: &Report, charts: Option<&str>) -> String {
             .flatten()
             .map(|o| format!("{}{}", o.amount, if o.capped { " (capped)" } else { "" }))
             .collect();
-        out.push_str(&format!(
-            "| {} | {} | {} | {achieved} | {} | {} |\n",
+        writeln!(
+            out,
+            "| {} | {} | {} | {achieved} | {} | {} |",
             cell(&result.service_title),
             cell(&objective_name(result)),
             if result.target.is_empty() {
@@ -99,115 +118,122 @@ pub fn render_markdown(report: &Report, charts: Option<&str>) -> String {
             } else {
                 cell(&owed.join("; "))
             }
-        ));
+        )?;
     }
-    out.push_str("\n## Details\n");
-    for result in report
-        .objectives
-        .iter()
-        .filter(|r| r.status != Status::NotMeasured)
-    {
-        out.push_str(&format!(
-            "\n### {}: {}\n\n",
-            cell(&result.service_title),
-            cell(&objective_name(result))
-        ));
-        out.push_str(&format!(
-            "Target {}, measured {}.",
-            cell(&result.target),
-            cell(&result.measured)
-        ));
-        if let Some(note) = &result.note {
-            let mut note = cell(note);
-            if let Some(first) = note.get(..1) {
-                note.replace_range(..1, &first.to_uppercase());
-            }
-            out.push_str(&format!(" {note}."));
+    Ok(())
+}
+
+fn write_details(result: &ObjectiveResult, charts: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "\n### {}: {}\n\nTarget {}, measured {}.",
+        cell(&result.service_title),
+        cell(&objective_name(result)),
+        cell(&result.target),
+        cell(&result.measured)
+    )?;
+    if let Some(note) = &result.note {
+        let mut note = cell(note);
+        if let Some(first) = note.get(..1) {
+            note.replace_range(..1, &first.to_uppercase());
         }
-        out.push('\n');
-        if let Some(availability) = &result.availability {
-            out.push_str(&format!(
-                "\nMeasured time {}, downtime {} in {}, error budget {} of which {}% is spent",
-                duration(availability.measured_seconds),
-                duration(availability.downtime_seconds),
-                plural(availability.outages.len(), "outage"),
-                duration(
-                    availability
-                        .error_budget_seconds
-                        .value()
-                        .round()
-                        .to_i64()
-                        .unwrap_or(0)
-                ),
-                availability.budget_spent_percent.value().normalize()
-            ));
-            match &result.early_warning {
-                Some(warning) if warning.reached => out.push_str(&format!(
-                    "; the early warning at {}% is reached.\n",
-                    warning.threshold_percent.value().normalize()
-                )),
-                Some(warning) => out.push_str(&format!(
-                    "; below the early warning at {}%.\n",
-                    warning.threshold_percent.value().normalize()
-                )),
-                None => out.push_str(".\n"),
-            }
-            if let Some(stem) = charts {
-                out.push_str(&format!(
-                    "\n![Error budget spent over the period]({})\n",
-                    chart_name(stem, result)
-                ));
-            }
+        write!(out, " {note}.")?;
+    }
+    writeln!(out)?;
+    if let Some(availability) = &result.availability {
+        write!(
+            out,
+            "\nMeasured time {}, downtime {} in {}, error budget {} of which {}% is spent",
+            duration(availability.measured_seconds),
+            duration(availability.downtime_seconds),
+            plural(availability.outages.len(), "outage"),
+            duration(
+                availability
+                    .error_budget_seconds
+                    .value()
+                    .round()
+                    .to_i64()
+                    .unwrap_or(0)
+            ),
+            availability.budget_spent_percent.value().normalize()
+        )?;
+        match &result.early_warning {
+            Some(warning) if warning.reached => writeln!(
+                out,
+                "; the early warning at {}% is reached.",
+                warning.threshold_percent.value().normalize()
+            )?,
+            Some(warning) => writeln!(
+                out,
+                "; below the early warning at {}%.",
+                warning.threshold_percent.value().normalize()
+            )?,
+            None => writeln!(out, ".")?,
         }
-        let breaches: Vec<_> = result
-            .tickets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Breached)
-            .collect();
-        if !result.tickets.is_empty() {
-            let met = result
-                .tickets
-                .iter()
-                .filter(|t| t.verdict == Verdict::Met)
-                .count();
-            let open = result
-                .tickets
-                .iter()
-                .filter(|t| t.verdict == Verdict::Open)
-                .count();
-            out.push_str(&format!(
-                "\n{}: {met} met, {} breached, {open} still open and not yet due.\n",
-                plural(result.tickets.len(), "ticket"),
-                breaches.len()
-            ));
-        }
-        if !breaches.is_empty() {
-            out.push_str("\n| ticket | line | opened | answered | business time | deadline |\n| --- | --- | --- | --- | --- | --- |\n");
-            for ticket in breaches {
-                out.push_str(&format!(
-                    "| {} | {} | {} | {} | {} | {} |\n",
-                    cell(&ticket.id),
-                    ticket.line,
-                    instant(&ticket.opened_at),
-                    ticket.answered_at.as_ref().map_or("not yet".to_string(), instant),
-                    duration(ticket.business_seconds),
-                    instant(&ticket.deadline)
-                ));
-            }
+        if let Some(stem) = charts {
+            writeln!(
+                out,
+                "\n![Error budget spent over the period]({})",
+                chart_name(stem, result)
+            )?;
         }
     }
-    if !report.bad_rows.is_empty() {
-        out.push_str("\n## Rows that could not be used\n\n| file | line | problem |\n| --- | --- | --- |\n");
-        for row in &report.bad_rows {
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                row.file,
-                row.line,
-                cell(&row.problem)
-            ));
-        }
+    write_breaches(result, out)
+}
+
+/// The tally of an objective's tickets and a table of the breached ones.
+fn write_breaches(result: &ObjectiveResult, out: &mut dyn Write) -> io::Result<()> {
+    let tally = &result.tally;
+    if tally.total() == 0 {
+        return Ok(());
     }
-    out
+    writeln!(
+        out,
+        "\n{}: {} met, {} breached, {} still open and not yet due.",
+        plural(tally.total(), "ticket"),
+        tally.met,
+        tally.breached,
+        tally.open
+    )?;
+    if tally.breached == 0 {
+        return Ok(());
+    }
+    out.write_all(b"\n| ticket | line | opened | answered | business time | deadline |\n| --- | --- | --- | --- | --- | --- |\n")?;
+    for ticket in result.tickets.iter() {
+        let ticket = ticket?;
+        if ticket.verdict != Verdict::Breached {
+            continue;
+        }
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&ticket.id),
+            ticket.line,
+            instant(&ticket.opened_at),
+            ticket.answered_at.as_ref().map_or("not yet".to_string(), instant),
+            duration(ticket.business_seconds),
+            instant(&ticket.deadline)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_bad_rows(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.bad_rows.is_empty() {
+        return Ok(());
+    }
+    out.write_all(b"\n## Rows that could not be used\n\n| file | line | problem |\n| --- | --- | --- |\n")?;
+    for row in report.bad_rows.iter() {
+        let row = row?;
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            row.file.name(),
+            row.line,
+            cell(&row.problem)
+        )?;
+    }
+    Ok(())
 }
 
 /// An SVG line chart of the error budget spent over the period, with the 100% line and the
