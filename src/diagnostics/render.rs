@@ -52,6 +52,10 @@ fn auto_choice(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> termcolor:
 /// The files of a run as a terminal is shown them: a file holding control or bidirectional
 /// characters is replaced by a copy with visible stand-ins (`crate::text`), and spans into it
 /// are moved to match. Files without any, the usual case, are read in place.
+/// How many secondary labels a snippet shows: codespan lays out each label against every
+/// other on the lines it spans, so thousands of them would take minutes to draw.
+const MAX_SECONDARY_LABELS: usize = 16;
+
 struct Shown<'a> {
     sources: &'a SourceMap,
     copies: HashMap<FileId, ShownCopy>,
@@ -71,8 +75,10 @@ impl<'a> Shown<'a> {
             .iter()
             .flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary))
             .map(|l| l.file);
+        let mut seen = std::collections::HashSet::new();
         for file in files {
-            if copies.contains_key(&file) {
+            // A file without control characters has no copy; it is scanned once all the same.
+            if !seen.insert(file) {
                 continue;
             }
             let mut shifts = Vec::new();
@@ -120,7 +126,7 @@ impl<'a> Shown<'a> {
         let primary = cs::Label::primary(diagnostic.primary.file, self.range(&diagnostic.primary))
             .with_message(text::visible_line(&diagnostic.primary.message));
         let mut labels = vec![primary];
-        labels.extend(diagnostic.secondary.iter().map(|l| {
+        labels.extend(diagnostic.secondary.iter().take(MAX_SECONDARY_LABELS).map(|l| {
             cs::Label::secondary(l.file, self.range(l)).with_message(text::visible_line(&l.message))
         }));
         let mut notes: Vec<String> = diagnostic
@@ -128,6 +134,12 @@ impl<'a> Shown<'a> {
             .iter()
             .map(|n| format!("note: {}", text::visible(n)))
             .collect();
+        let hidden = diagnostic.secondary.len().saturating_sub(MAX_SECONDARY_LABELS);
+        if hidden > 0 {
+            notes.push(format!(
+                "note: {hidden} more places are not shown; `--format json` lists them all"
+            ));
+        }
         if let Some(help) = &diagnostic.help {
             notes.push(format!("help: {}", text::visible(help)));
         }
@@ -325,7 +337,26 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checke
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::{Code, Span};
     use std::ffi::OsStr;
+
+    #[test]
+    fn a_snippet_draws_at_most_sixteen_secondary_labels() {
+        let mut sources = SourceMap::new();
+        let text: String = (0..40).map(|i| format!("service s{i}\n")).collect();
+        let file = sources.add("many.sla", "many.sla", text);
+        let at = |i: usize| {
+            let start = (0..i).map(|j| format!("service s{j}\n").len()).sum::<usize>() + 8;
+            Span::new(start, start + 1 + i.to_string().len())
+        };
+        let mut diagnostic = Diagnostic::error(Code::E203, file, at(0), "duplicate").label("first");
+        for i in 1..40 {
+            diagnostic = diagnostic.secondary(file, at(i), "again");
+        }
+        let shown = render_human_to_string(&sources, &[diagnostic]);
+        assert_eq!(shown.matches("again").count(), MAX_SECONDARY_LABELS, "{shown}");
+        assert!(shown.contains("note: 23 more places are not shown; `--format json` lists them all"));
+    }
 
     #[test]
     fn only_a_non_empty_no_color_disables_colour() {
