@@ -482,6 +482,66 @@ fn a_service_with_too_many_objectives_is_refused() {
     );
 }
 
+/// Services each depending on every earlier one: `count` services, `count * (count - 1) / 2`
+/// dependency edges.
+fn dependent_services(count: usize) -> String {
+    let mut text = String::from(
+        "agreement deps \"Deps\" {\n  kind customer\n  version 1.0.0\n  status draft\n  \
+         provider \"P\" { contact \"Desk\" <desk@provider.example> }\n  \
+         customer \"C\" { contact \"IT\" <it@customer.example> }\n  term 2026-01-01 to 2026-12-31\n",
+    );
+    for i in 0..count {
+        let needs: Vec<String> = (0..i).map(|j| format!("s{j}")).collect();
+        let depends = if i == 0 {
+            String::new()
+        } else {
+            format!("    depends on {}\n", needs.join(", "))
+        };
+        text.push_str(&format!(
+            "  service s{i} \"S\" {{\n{depends}    availability 99.9% per calendar month\n  }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+#[test]
+fn a_service_with_too_many_dependencies_is_refused() {
+    // 300 services: one small file, parsed whole. 600: 1 MB, parsed in pieces, whose
+    // outline counts the dependencies without building the services.
+    for count in [300, 600] {
+        let output = check_generated("deps.sla", dependent_services(count).as_bytes());
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "error[E106]: the service `s257` depends on 257 services, more than the 256 allowed"
+            ),
+            "{stderr}"
+        );
+    }
+}
+
+/// 256 services each depending on every earlier one, the most the limit allows, all with one
+/// target: one W301 for the whole catalogue, naming eight of them, and the human output stays
+/// small (codespan lays each label out against the others, so thousands took minutes).
+#[test]
+fn a_large_catalogue_of_copies_is_one_short_finding() {
+    let output = check_generated("deps.sla", dependent_services(257).as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let w301: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[W301]"))
+        .collect();
+    assert_eq!(
+        w301,
+        ["warning[W301]: the services `s0`, `s1`, `s2`, `s3`, `s4`, `s5`, `s6`, `s7` and 249 more share one identical set of targets"]
+    );
+    assert!(stderr.contains("note: 257 services share these targets; the first 8 are shown"));
+    assert!(stderr.len() < 200_000, "{} bytes of diagnostics", stderr.len());
+}
+
 #[test]
 fn a_thousand_imports_are_followed() {
     // One file imports a thousand, each of which imports the next: a chain a thousand deep.

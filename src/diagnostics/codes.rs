@@ -37,7 +37,7 @@ codes! {
     E103 => ("nesting-too-deep", "nesting too deep"),
     E104 => ("invalid-escape", "invalid escape in a text"),
     E105 => ("line-too-long", "line too long"),
-    E106 => ("too-many-items", "too many services or objectives"),
+    E106 => ("too-many-items", "too many services, objectives or dependencies"),
     E107 => ("chain-too-deep", "chain of imports or extends too deep"),
     E201 => ("undefined-name", "undefined name"),
     E202 => ("unreadable-import", "import cannot be read"),
@@ -351,7 +351,7 @@ impl Code {
                 "the same text over several lines: line breaks inside a text are joined with a space",
             ),
             Code::E106 => (
-                "A file defines more than 10,000 services, or a service more than 1,000 objectives.",
+                "A file defines more than 10,000 services, or a service more than 1,000 objectives or more than 256 dependencies (`depends on`).",
                 "No agreement needs that many; such input is generated or hostile, and refusing it keeps analysis and memory bounded.",
                 "service s1 { ... } ... service s10001 { ... }",
                 "one agreement per customer or product line, each in its own file",

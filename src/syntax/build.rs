@@ -83,8 +83,8 @@ pub(super) struct Outline {
     /// The items that are none of the three.
     pub items: Vec<AgreementItem>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Each service's id and number of objectives, its own and its sites', for the limits.
-    pub services: Vec<(Ident, usize)>,
+    /// Each service's id and size, for the limits.
+    pub services: Vec<(Ident, super::ServiceSize)>,
     /// Whether the piece holds any of the three.
     pub deferred: bool,
 }
@@ -101,15 +101,22 @@ pub(super) fn items_but_deferred(file_id: FileId, root: Pair<'_, Rule>, offset: 
             Rule::service => {
                 deferred = true;
                 let mut id = None;
-                let mut objectives = objectives_in(&p);
+                let mut size = super::ServiceSize {
+                    objectives: objectives_in(&p),
+                    dependencies: 0,
+                };
                 for c in p.into_inner() {
                     match c.as_rule() {
                         Rule::ident if id.is_none() => id = Some(builder.spanned(&c)),
-                        Rule::site => objectives += objectives_in(&c),
+                        Rule::site => size.objectives += objectives_in(&c),
+                        Rule::depends_decl => {
+                            size.dependencies +=
+                                c.into_inner().filter(|r| r.as_rule() == Rule::reference).count();
+                        }
                         _ => {}
                     }
                 }
-                services.push((id.unwrap_or_default(), objectives));
+                services.push((id.unwrap_or_default(), size));
             }
             rule if is_deferred(rule) => deferred = true,
             _ => items.extend(builder.agreement_item(p)),

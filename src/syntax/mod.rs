@@ -51,6 +51,10 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub const MAX_SERVICES: usize = 10_000;
 /// More objectives in one service (its own and its sites') are refused (`E106`).
 pub const MAX_OBJECTIVES: usize = 1_000;
+/// More services in one service's `depends on` are refused (`E106`): real services need a
+/// handful, and thousands of services each depending on all the others would be millions of
+/// edges for the dependency lints.
+pub const MAX_DEPENDENCIES: usize = 256;
 
 /// Parses one file. On a syntax error the AST holds nothing and one `E100` is returned;
 /// other diagnostics (bad escapes) come with a usable AST. A file longer than
@@ -288,15 +292,29 @@ fn check_counts(file: FileId, ast: &ast::File) -> Option<Diagnostic> {
         .iter()
         .flat_map(|a| &a.items)
         .filter_map(|item| match item {
-            ast::AgreementItem::Service(service) => limits.service(&service.id, objective_count(service)),
+            ast::AgreementItem::Service(service) => limits.service(&service.id, ServiceSize::of(service)),
             _ => None,
         })
         .next()
 }
 
-/// A service's objectives, its own and its sites', as the limits count them.
-fn objective_count(service: &ast::Service) -> usize {
-    service.objectives.len() + service.sites.iter().map(|s| s.objectives.len()).sum::<usize>()
+/// What the limits count in a service.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ServiceSize {
+    /// Its objectives, its own and its sites'.
+    pub objectives: usize,
+    /// The services it names in `depends on`.
+    pub dependencies: usize,
+}
+
+impl ServiceSize {
+    fn of(service: &ast::Service) -> Self {
+        ServiceSize {
+            objectives: service.objectives.len()
+                + service.sites.iter().map(|s| s.objectives.len()).sum::<usize>(),
+            dependencies: service.depends_on.len(),
+        }
+    }
 }
 
 /// The limits on services and objectives, checked one service at a time in the order of the
@@ -312,8 +330,12 @@ impl Limits {
     }
 
     /// The `E106` for the next service of the file, `id`, if it is one too many or has too
-    /// many objectives (its own and its sites').
-    fn service(&mut self, id: &ast::Ident, objectives: usize) -> Option<Diagnostic> {
+    /// many objectives (its own and its sites') or dependencies.
+    fn service(&mut self, id: &ast::Ident, size: ServiceSize) -> Option<Diagnostic> {
+        let ServiceSize {
+            objectives,
+            dependencies,
+        } = size;
         let index = self.services;
         self.services += 1;
         if index == MAX_SERVICES {
@@ -338,6 +360,21 @@ impl Limits {
                 )
                 .label("too many objectives")
                 .help("split the service into several services, or move site targets into their own agreements"),
+            );
+        }
+        if dependencies > MAX_DEPENDENCIES {
+            return Some(
+                Diagnostic::error(
+                    Code::E106,
+                    self.file,
+                    id.span,
+                    format!(
+                        "the service `{}` depends on {dependencies} services, more than the {MAX_DEPENDENCIES} allowed",
+                        id.value
+                    ),
+                )
+                .label("too many dependencies")
+                .help("name the services it needs directly; a platform that many services share is one dependency, such as `depends on platform`"),
             );
         }
         None

@@ -23,7 +23,7 @@ use std::ops::Range;
 use pest::Parser as _;
 
 use super::tree::{Rule, TreeParser};
-use super::{ast, build, comments, objective_count, Limits};
+use super::{ast, build, comments, Limits, ServiceSize};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::source::FileId;
 
@@ -85,7 +85,7 @@ pub(super) fn parse(
                     for item in &items {
                         if let ast::AgreementItem::Service(service) = item {
                             too_many =
-                                too_many.or_else(|| limits.service(&service.id, objective_count(service)));
+                                too_many.or_else(|| limits.service(&service.id, ServiceSize::of(service)));
                         }
                     }
                     agreement.items.extend(items);
@@ -93,8 +93,8 @@ pub(super) fn parse(
                 Keep::Others => {
                     let outline = build::items_but_deferred(file, root, start);
                     diagnostics.extend(outline.diagnostics);
-                    for (id, objectives) in &outline.services {
-                        too_many = too_many.or_else(|| limits.service(id, *objectives));
+                    for (id, size) in &outline.services {
+                        too_many = too_many.or_else(|| limits.service(id, *size));
                     }
                     agreement.items.extend(outline.items);
                     agreement.deferred.services += outline.services.len();

@@ -19,6 +19,10 @@ pub(super) const RULE: Rule = Rule {
     check: Some(check),
 };
 
+/// How many services of a group the diagnostic names and points at: a catalogue of thousands
+/// of copies is one finding, not thousands of labels.
+const SHOWN: usize = 8;
+
 /// A service's targets: its objectives but its outcomes, which are each service's own by
 /// nature (the catalogue shows in the rest).
 fn targets(
@@ -80,17 +84,33 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             let Some(first) = input.service_location(agreement, members[0]) else {
                 continue;
             };
-            let names: Vec<String> = members.iter().map(|s| format!("`{}`", s.id)).collect();
+            let names: Vec<String> = members
+                .iter()
+                .take(SHOWN)
+                .map(|s| format!("`{}`", s.id))
+                .collect();
+            let hidden = members.len().saturating_sub(SHOWN);
+            let more = if hidden > 0 {
+                format!(" and {hidden} more")
+            } else {
+                String::new()
+            };
             let mut diagnostic = finding(
                 Code::W301,
                 first,
                 format!(
-                    "the services {} share one identical set of targets",
+                    "the services {}{more} share one identical set of targets",
                     names.join(", ")
                 ),
                 "same targets as the services below",
             );
-            for other in &members[1..] {
+            if hidden > 0 {
+                diagnostic = diagnostic.note(format!(
+                    "{} services share these targets; the first {SHOWN} are shown",
+                    members.len()
+                ));
+            }
+            for other in members.iter().take(SHOWN).skip(1) {
                 if let Some(location) = input.service_location(agreement, other) {
                     diagnostic = diagnostic.secondary(location.file, location.span, "identical targets");
                 }
