@@ -57,6 +57,56 @@ impl Checked {
         self.programs.get(&file)
     }
 
+    /// The IR of `file` (of its agreement `only`, if given) as a document that stands alone:
+    /// with the other agreements that its agreements extend, directly or not (`ancestors`),
+    /// since inherited items are written as references to the agreement that defines them.
+    pub fn document(&self, file: FileId, only: Option<&str>) -> Option<ir::Program> {
+        let mut program = self.program(file)?.clone();
+        if let Some(only) = only {
+            program.agreements.retain(|a| a.id == only);
+        }
+        let reachable = self.imported_from(file);
+        let find = |id: &str| {
+            reachable
+                .iter()
+                .filter_map(|f| self.program(*f))
+                .flat_map(|p| &p.agreements)
+                .find(|a| a.id == id)
+        };
+        let mut wanted: Vec<&str> = program
+            .agreements
+            .iter()
+            .filter_map(|a| a.extends.as_deref())
+            .collect();
+        let mut ancestors: Vec<ir::Agreement> = Vec::new();
+        while let Some(id) = wanted.pop() {
+            let known = program.agreements.iter().chain(&ancestors).any(|a| a.id == id);
+            if let (false, Some(ancestor)) = (known, find(id)) {
+                wanted.extend(ancestor.extends.as_deref());
+                ancestors.push(ancestor.clone());
+            }
+        }
+        ancestors.sort_by(|a, b| a.id.cmp(&b.id));
+        program.ancestors = ancestors;
+        Some(program)
+    }
+
+    /// `file` and every file it imports, directly or not.
+    fn imported_from(&self, file: FileId) -> Vec<FileId> {
+        let mut order = vec![file];
+        let mut seen = std::collections::HashSet::from([file]);
+        let mut next = 0;
+        while let Some(current) = order.get(next).copied() {
+            next += 1;
+            for imported in self.imports_of(current) {
+                if seen.insert(*imported) {
+                    order.push(*imported);
+                }
+            }
+        }
+        order
+    }
+
     /// Every agreement of every file, in file order.
     pub fn agreements(&self) -> impl Iterator<Item = &ir::Agreement> {
         self.programs.values().flat_map(|p| p.agreements.iter())

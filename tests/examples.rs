@@ -35,7 +35,7 @@ fn build_json(path: &Path) -> String {
         slac::diagnostics::render_human_to_string(&checked.sources, &checked.diagnostics)
     );
     let root = checked.roots[0];
-    slac::emit::json(checked.program(root).unwrap())
+    slac::emit::json(&checked.document(root, None).unwrap())
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn every_kind_of_whitespace_reads_as_a_space() {
     let json = |text: &str| {
         let checked = slac::check_source(path, text);
         assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
-        slac::emit::json(checked.program(checked.roots[0]).unwrap())
+        slac::emit::json(&checked.document(checked.roots[0], None).unwrap())
     };
     assert_eq!(json(&text), json(&plain));
 }
@@ -124,4 +124,96 @@ fn valid_fixtures_check_clean_with_ir_snapshots() {
     insta::glob!("fixtures/valid/*.sla", |path| {
         insta::assert_snapshot!(build_json(&relative(path)));
     });
+}
+
+/// Every item written as inherited names an agreement of the document (its `agreements` or
+/// `ancestors`) that defines an item of the same kind and key itself.
+fn assert_references_resolve(document: &serde_json::Value) {
+    let agreements: Vec<&serde_json::Value> = ["agreements", "ancestors"]
+        .iter()
+        .flat_map(|list| document[list].as_array().into_iter().flatten())
+        .collect();
+    let defined = |ancestor: &str, list: &str, key: (&str, &serde_json::Value)| {
+        agreements
+            .iter()
+            .filter(|a| a["id"] == ancestor)
+            .flat_map(|a| a[list].as_array().into_iter().flatten())
+            .any(|item| item[key.0] == *key.1 && item.get("inherited_from").is_none())
+    };
+    for agreement in &agreements {
+        for (list, key) in [
+            ("clauses", "id"),
+            ("calendars", "id"),
+            ("priorities", "id"),
+            ("maintenance_windows", "id"),
+            ("services", "id"),
+            ("credit_policies", "objective"),
+            ("penalties", "objective"),
+        ] {
+            for item in agreement[list].as_array().into_iter().flatten() {
+                if let Some(ancestor) = item["inherited_from"].as_str() {
+                    assert!(
+                        defined(ancestor, list, (key, &item[key])),
+                        "{} {list} {}: no definition in `{ancestor}`",
+                        agreement["id"],
+                        item[key]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn inherited_items_are_references_that_resolve() {
+    for path in example_files() {
+        let document: serde_json::Value = serde_json::from_str(&build_json(&path)).unwrap();
+        assert_references_resolve(&document);
+    }
+    // The payroll agreement extends ACME's, which extends the corporate terms in another file:
+    // both are in the document, the corporate one as an ancestor.
+    let payroll = build_json(Path::new("examples/multi-level/acme-payroll-db.sla"));
+    let document: serde_json::Value = serde_json::from_str(&payroll).unwrap();
+    let ancestors: Vec<&str> = document["ancestors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ancestors, ["acme-managed", "nimbus-corporate"]);
+}
+
+/// A chain of 32 `extends`, each level adding 20 services: each service is defined once in the
+/// IR however many levels below inherit it (copied, the last level alone held 660 of them).
+#[test]
+fn a_chain_of_extends_defines_each_item_once() {
+    let mut text = String::new();
+    for level in 0..=32 {
+        text.push_str(&format!(
+            "agreement a{level} \"Level {level}\" {{\n  kind customer\n  version 1.0.0\n  status draft\n  \
+             provider \"P\"\n  customer \"C\"\n  term 2026-01-01 to 2026-12-31\n"
+        ));
+        if level > 0 {
+            text.push_str(&format!("  extends a{}\n", level - 1));
+        }
+        for service in 0..20 {
+            text.push_str(&format!(
+                "  service l{level}s{service} \"Level {level} service {service}\" {{ availability 99.9% per calendar month }}\n"
+            ));
+        }
+        text.push_str("}\n");
+    }
+    let checked = slac::check_source(Path::new("chain.sla"), &text);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let json = slac::emit::json(&checked.document(checked.roots[0], None).unwrap());
+    for level in 0..=32 {
+        for service in 0..20 {
+            let title = format!("\"Level {level} service {service}\"");
+            assert_eq!(json.matches(&title).count(), 1, "{title}");
+        }
+    }
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_references_resolve(&document);
+    let last = &document["agreements"][32]["services"];
+    assert_eq!(last.as_array().unwrap().len(), 33 * 20);
 }

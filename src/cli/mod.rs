@@ -596,20 +596,19 @@ fn build(
         .first()
         .copied()
         .ok_or_else(|| format!("`{}` is not an .sla file", file.display()))?;
-    let mut program = checked
-        .program(root)
-        .cloned()
+    let program = checked
+        .document(root, agreement.as_deref())
         .ok_or_else(|| format!("`{}` produced no output", file.display()))?;
-    let known: Vec<String> = program.agreements.iter().map(|a| format!("`{}`", a.id)).collect();
-    if let Some(wanted) = &agreement {
-        program.agreements.retain(|a| &a.id == wanted);
-        if program.agreements.is_empty() {
-            return Err(format!(
-                "`{}` defines no agreement `{wanted}`; it defines {}",
-                file.display(),
-                known.join(", ")
-            ));
-        }
+    let known: Vec<String> = checked
+        .program(root)
+        .map(|p| p.agreements.iter().map(|a| format!("`{}`", a.id)).collect())
+        .unwrap_or_default();
+    if let (Some(wanted), true) = (&agreement, program.agreements.is_empty()) {
+        return Err(format!(
+            "`{}` defines no agreement `{wanted}`; it defines {}",
+            file.display(),
+            known.join(", ")
+        ));
     }
     let text = match emit_format {
         Emit::Json => emit::json(&program),

@@ -3,6 +3,7 @@
 //! in ISO 8601. Every emitter reads this and nothing earlier.
 
 mod decimal;
+mod inherited;
 mod locations;
 pub mod words;
 
@@ -16,7 +17,7 @@ pub use decimal::Dec;
 pub use locations::{key, Key, Location, Locations};
 
 /// Version of the IR's JSON shape; bumped on any incompatible change.
-pub const IR_VERSION: u32 = 1;
+pub const IR_VERSION: u32 = 2;
 
 /// The compiled form of one `.sla` file: the agreements it defines, fully resolved.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -25,6 +26,11 @@ pub struct Program {
     /// Version of this document's shape.
     pub ir_version: u32,
     pub agreements: Vec<Agreement>,
+    /// The agreements of other files that these extend, directly or not, so that every item
+    /// written as inherited is defined in the document. Filled when a file's program is
+    /// written (`Checked::document`), empty in analysis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestors: Vec<Agreement>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -49,13 +55,27 @@ pub struct Agreement {
     /// When it was last reviewed (`review every 3 months, last reviewed 2026-04-01`).
     pub last_review: Option<NaiveDate>,
     pub revision_plan: Option<String>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Clause, inherited::ById>>")]
     pub clauses: Vec<Clause>,
     pub obligations: Vec<Obligation>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Calendar, inherited::ById>>")]
     pub calendars: Vec<Calendar>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Priority, inherited::ById>>")]
     pub priorities: Vec<Priority>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<MaintenanceWindow, inherited::ById>>")]
     pub maintenance_windows: Vec<MaintenanceWindow>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Service, inherited::ById>>")]
     pub services: Vec<Service>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<CreditPolicy, inherited::ByObjective>>")]
     pub credit_policies: Vec<CreditPolicy>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Penalty, inherited::ByObjective>>")]
     pub penalties: Vec<Penalty>,
     pub pricing_tiers: Vec<PricingTier>,
 }
@@ -313,6 +333,8 @@ pub struct Service {
     pub depends_on: Vec<ServiceRef>,
     /// For a service of an OLA or UC: the customer-facing service it underpins.
     pub supports: Option<ServiceRef>,
+    #[serde(serialize_with = "inherited::by_reference")]
+    #[schemars(with = "Vec<inherited::Listed<Objective, inherited::ById>>")]
     pub objectives: Vec<Arc<Objective>>,
     pub sites: Vec<Site>,
     #[serde(flatten)]

@@ -448,6 +448,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
                 ir::Program {
                     ir_version: ir::IR_VERSION,
                     agreements: Vec::new(),
+                    ancestors: Vec::new(),
                 },
             )
         })
