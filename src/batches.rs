@@ -13,12 +13,11 @@
 //! run: the files named, in order, then the files only imported, in the order they are first
 //! imported, then configuration files.
 //!
-//! Two differences remain, both about an agreement id defined twice in different batches.
-//! The definition in the later batch is the one reported (`E203`), whereas a whole run
-//! reports the one in the file it numbers later: the same, except when the earlier batch only
-//! imports its file (a whole run numbers imported files after every named file). And the
-//! second definition is still analyzed, so its other errors are reported too, where a whole
-//! run skips it.
+//! One difference remains, about an agreement id defined twice in different batches: the
+//! definition in the later batch is the one reported (`E203`), whereas a whole run reports the
+//! one in the file it numbers later: the same, except when the earlier batch only imports its
+//! file (a whole run numbers imported files after every named file). Both analyse the second
+//! definition, so its other errors are reported either way.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;

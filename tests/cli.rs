@@ -995,3 +995,124 @@ fn a_terminated_run_exits_143() {
     assert!(killed.success());
     assert_eq!(child.wait().unwrap().code(), Some(143));
 }
+
+/// A project built to tell the two ways of checking apart: 40 specs (more than one batch of
+/// `slac check`), one of which defines an agreement id again, with a target of 199.9%, and
+/// extends its own copy. Every format reports the same diagnostics: the second definition is
+/// analysed too (E203 and E204), and the agreement extending it resolves to the copy its own
+/// file defines, whatever the order of the arguments.
+#[test]
+fn every_format_and_order_reports_the_same_diagnostics() {
+    let folder = tempfile::tempdir().unwrap();
+    let header = "  kind customer\n  version 1.0.0\n  status draft\n  provider \"P\"\n  customer \"C\"\n  term 2026-01-01 to 2026-12-31\n";
+    for i in 0..39 {
+        fs::write(
+            folder.path().join(format!("m{i:02}.sla")),
+            format!("agreement a{i} \"A{i}\" {{\n{header}  service api {{ availability 99.9% per calendar month }}\n}}\n"),
+        )
+        .unwrap();
+    }
+    fs::write(
+        folder.path().join("m39.sla"),
+        format!(
+            "agreement a6 \"Again\" {{\n{header}  service web {{ availability 199.9% per calendar month }}\n}}\n\n\
+             agreement child \"Child\" {{\n  extends a6\n{header}  service web {{ availability 99.95% per calendar month }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let codes = |format: &str, args: &[&str]| -> Vec<(String, String, u64)> {
+        let output = slac()
+            .current_dir(folder.path())
+            .args(["check", "--format", format])
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(if format == "short" || format == "human" {
+            &output.stderr
+        } else {
+            &output.stdout
+        })
+        .into_owned();
+        let mut found: Vec<(String, String, u64)> = match format {
+            "json" => {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                value["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| {
+                        (
+                            d["code"].as_str().unwrap().to_string(),
+                            d["file"].as_str().unwrap().to_string(),
+                            d["span"]["line"].as_u64().unwrap(),
+                        )
+                    })
+                    .collect()
+            }
+            "sarif" => {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                value["runs"][0]["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let location = &r["locations"][0]["physicalLocation"];
+                        (
+                            r["ruleId"].as_str().unwrap().to_string(),
+                            location["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                            location["region"]["startLine"].as_u64().unwrap(),
+                        )
+                    })
+                    .collect()
+            }
+            "github" => text
+                .lines()
+                .filter_map(|line| {
+                    let file = line.split("file=").nth(1)?.split(',').next()?;
+                    let line_number = line.split("line=").nth(1)?.split(',').next()?.parse().ok()?;
+                    let code = line.split("title=").nth(1)?.split([' ', ':']).next()?;
+                    Some((code.to_string(), file.to_string(), line_number))
+                })
+                .collect(),
+            _ => text
+                .lines()
+                .filter_map(|line| {
+                    let mut parts = line.splitn(4, ':');
+                    let (file, line_number, _, rest) =
+                        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                    let code = rest.split('[').nth(1)?.split(']').next()?;
+                    Some((code.to_string(), file.to_string(), line_number.parse().ok()?))
+                })
+                .collect(),
+        };
+        found.sort();
+        found
+    };
+    let all: Vec<String> = (0..40).map(|i| format!("m{i:02}.sla")).collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let short = codes("short", &all);
+    let errors: Vec<&(String, String, u64)> = short.iter().filter(|d| d.0.starts_with('E')).collect();
+    assert_eq!(
+        errors,
+        [
+            &("E203".to_string(), "m39.sla".to_string(), 1),
+            &("E204".to_string(), "m39.sla".to_string(), 8)
+        ],
+        "{short:?}"
+    );
+    for format in ["json", "sarif", "github"] {
+        assert_eq!(codes(format, &all), short, "--format {format}");
+    }
+    assert_eq!(codes("short", &["."]), short, "check .");
+    // Named the other way round, the first definition is the one in m39.sla, so E203 moves
+    // to m06.sla; m39.sla's own errors stay, and nothing else changes.
+    let reversed: Vec<&str> = all.iter().rev().copied().collect();
+    let mut expected: Vec<(String, String, u64)> = short
+        .iter()
+        .filter(|d| d.1 != "m06.sla" && d.0 != "E203")
+        .cloned()
+        .collect();
+    expected.push(("E203".to_string(), "m06.sla".to_string(), 1));
+    expected.sort();
+    assert_eq!(codes("short", &reversed), expected);
+}

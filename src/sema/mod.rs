@@ -208,14 +208,31 @@ pub(crate) struct DeferredRef {
     pub what: &'static str,
 }
 
-/// One agreement of the run (the first of its id). Its syntax tree is taken when it is lowered
-/// and dropped at once, so a run never holds every tree and every IR at the same time.
+/// One agreement of the run. Its syntax tree is taken when it is lowered and dropped at once,
+/// so a run never holds every tree and every IR at the same time.
 struct Entry {
+    /// A second definition of an id (`E203`): analysed, so that its other errors are reported
+    /// too, but left out of the IR and the location table.
+    duplicate: bool,
     file_index: usize,
     file: FileId,
     id: ast::Ident,
     header: Span,
     ast: Option<ast::Agreement>,
+}
+
+/// The definition of an id that a file sees: the first one in a file it can see (itself or
+/// one it imports, `true`), else the first one (`false`, not imported), else none.
+fn seen_from<'a, T>(
+    definitions: &'a [T],
+    visible: &BTreeSet<usize>,
+    file_of: impl Fn(&T) -> usize,
+) -> Option<(&'a T, bool)> {
+    definitions
+        .iter()
+        .find(|d| visible.contains(&file_of(d)))
+        .map(|d| (d, true))
+        .or_else(|| definitions.first().map(|d| (d, false)))
 }
 
 /// `E203` for an agreement id defined a second time (`at`), pointing back at the first.
@@ -237,19 +254,22 @@ pub(crate) fn duplicate_agreement(id: &str, at: (FileId, Span), first: (FileId, 
 pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     let mut diagnostics = Vec::new();
 
-    // Every agreement of the run, by id; the first definition wins.
+    // Every agreement of the run, by id, each definition in the order of the run. A second
+    // definition is an error, and is analysed all the same: a file's errors do not depend on
+    // which other files the run holds or in which order.
     let mut entries: Vec<Entry> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::default();
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::default();
     for (file_index, file) in files.iter_mut().enumerate() {
         for agreement in std::mem::take(&mut file.ast.agreements) {
             let id = agreement.id.value.as_str();
-            if let Some(&first) = by_id.get(id) {
+            let definitions = by_id.entry(id.to_string()).or_default();
+            if let Some(&first) = definitions.first() {
                 let first = (entries[first].file, entries[first].id.span);
                 diagnostics.push(duplicate_agreement(id, (file.id, agreement.id.span), first));
-                continue;
             }
-            by_id.insert(id.to_string(), entries.len());
+            definitions.push(entries.len());
             entries.push(Entry {
+                duplicate: definitions.len() > 1,
                 file_index,
                 file: file.id,
                 id: agreement.id.clone(),
@@ -288,9 +308,12 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             continue;
         };
         extends_span[index] = Some(target.span);
-        match by_id.get(target.value.as_str()) {
-            Some(&p) if visible[entry.file_index].contains(&entries[p].file_index) => parent[index] = Some(p),
-            Some(&p) => {
+        let definitions = by_id.get(target.value.as_str()).map_or(&[][..], Vec::as_slice);
+        match seen_from(definitions, &visible[entry.file_index], |&p| {
+            entries[p].file_index
+        }) {
+            Some((&p, true)) => parent[index] = Some(p),
+            Some((&p, false)) => {
                 let defining = &files[entries[p].file_index].name;
                 let diagnostic = Diagnostic::error(
                     Code::E201,
@@ -412,17 +435,23 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             .collect();
         for (index, result, found, found_locations) in results {
             diagnostics.extend(found);
-            locations.absorb(found_locations);
+            if !entries[index].duplicate {
+                locations.absorb(found_locations);
+            }
             lowered[index] = Some(result);
         }
     }
 
     // References across agreements.
-    let by_id_lowered: HashMap<&str, (usize, &Lowered)> = lowered
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.as_ref().map(|l| (l.ir.id.as_str(), (i, l))))
-        .collect();
+    let mut by_id_lowered: HashMap<&str, Vec<(usize, &Lowered)>> = HashMap::default();
+    for (index, l) in lowered.iter().enumerate() {
+        if let Some(l) = l {
+            by_id_lowered
+                .entry(l.ir.id.as_str())
+                .or_default()
+                .push((index, l));
+        }
+    }
     for (index, l) in lowered.iter().enumerate() {
         let Some(l) = l else { continue };
         let file_index = entries[index].file_index;
@@ -455,7 +484,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
         .collect();
     // Agreements in each file's order of definition.
     for (index, l) in lowered.into_iter().enumerate() {
-        if let Some(l) = l {
+        if let Some(l) = l.filter(|_| !entries[index].duplicate) {
             let file_id = files[entries[index].file_index].id;
             if let Some(program) = programs.get_mut(&file_id) {
                 program.agreements.push(l.ir);
@@ -568,13 +597,18 @@ fn report_extends_cycle(
 fn check_deferred(
     ctx: &mut Ctx<'_>,
     reference: &DeferredRef,
-    by_id: &HashMap<&str, (usize, &Lowered)>,
+    by_id: &HashMap<&str, Vec<(usize, &Lowered)>>,
     entries: &[Entry],
     visible: &BTreeSet<usize>,
     files: &[ParsedFile],
     from_file_index: usize,
 ) {
-    let Some((target_index, target)) = by_id.get(reference.agreement.as_str()) else {
+    let definitions = by_id
+        .get(reference.agreement.as_str())
+        .map_or(&[][..], Vec::as_slice);
+    let Some(((target_index, target), _)) =
+        seen_from(definitions, visible, |(index, _)| entries[*index].file_index)
+    else {
         let candidates: Vec<&str> = entries
             .iter()
             .filter(|e| visible.contains(&e.file_index))
