@@ -127,8 +127,8 @@ print("order, with no more bytes checked at once than 4 MiB or the largest batch
 print("thread is one of rayon's threads, and the in-process benchmarks build their pool the same way. The")
 print("in-process benchmarks check the whole corpus at once and free it after each repetition.")
 print("Those repetitions are slowed by the lazy commit: what one frees goes back to the system and")
-print("the next faults it in again, where a `slac check` process checks its files once (README,")
-print("\"Benchmarks\"). The per-core figure below is therefore the process's.")
+print("the next faults it in again, where a `slac check` process checks its files once (see")
+print("\"Design notes\" below). The per-core figure below is therefore the process's.")
 print()
 print("Wall-clock figures on a small VM vary between runs (5% on a quiet day, 25% on a busy one);")
 print("`valgrind --tool=callgrind` instruction counts are the stable measure for comparing changes.")
@@ -263,3 +263,12 @@ try:
     print(f"| `slac report`: 1,000,000 tickets in under 2 s on one core | {seconds:.2f} s | {verdict(seconds < 2)} |")
 except FileNotFoundError:
     pass
+
+# The design notes, written by hand, follow the generated tables and are kept as they are.
+MARK = "<!-- Everything below is kept by scripts/benchmarks.py when it rewrites the tables. -->"
+if os.path.exists("BENCHMARKS.md"):
+    with open("BENCHMARKS.md") as f:
+        kept = f.read().partition(MARK)
+    if kept[1]:
+        print()
+        print(MARK + kept[2], end="")

@@ -220,7 +220,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> (Option<Config>, Vec<Diagno
             let message = error.message().trim().to_string();
             let diagnostic = Diagnostic::error(Code::E401, file, span, format!("invalid configuration: {message}"))
                 .label("here")
-                .help("the keys are `[lint]` with `select`, `ignore`, `severity` and `[[lint.per-path]]` with `paths`; see the README");
+                .help("the keys are `[lint]` with `select`, `ignore`, `severity` and `[[lint.per-path]]` with `paths`; see docs/lints.md");
             return (None, vec![diagnostic]);
         }
     };

@@ -303,11 +303,69 @@ fn random_bytes_never_crash() {
 }
 
 #[test]
-fn readme_lists_every_code_with_its_title() {
-    let readme = fs::read_to_string("README.md").unwrap();
+fn the_codes_page_lists_every_code_with_its_title() {
+    let page = fs::read_to_string("docs/codes.md").unwrap();
     for code in slac::diagnostics::Code::ALL {
         let row = format!("| {} | `{}` | {} |", code.as_str(), code.name(), code.title());
-        assert!(readme.contains(&row), "README lacks the row `{row}`");
+        assert!(page.contains(&row), "docs/codes.md lacks the row `{row}`");
+    }
+}
+
+/// The README is the front door, the reference is in `docs/`: it stays short, and every link
+/// between the pages leads to a file that exists and a heading it has.
+#[test]
+fn the_readme_is_short_and_every_link_resolves() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    assert!(readme.len() < 20 * 1024, "README.md is {} bytes", readme.len());
+    let mut pages = vec![
+        Path::new("README.md").to_path_buf(),
+        Path::new("CONTRIBUTING.md").to_path_buf(),
+        Path::new("BENCHMARKS.md").to_path_buf(),
+    ];
+    pages.extend(fs::read_dir("docs").unwrap().map(|e| e.unwrap().path()));
+    // GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
+    let anchors = |text: &str| -> Vec<String> {
+        let mut fenced = false;
+        text.lines()
+            .filter(|line| {
+                fenced ^= line.starts_with("```");
+                !fenced && line.starts_with('#')
+            })
+            .map(|line| {
+                line.trim_start_matches('#')
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect()
+            })
+            .collect()
+    };
+    for page in &pages {
+        let text = fs::read_to_string(page).unwrap();
+        let folder = page.parent().unwrap();
+        for link in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+            if link.starts_with("http") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = link.split_once('#').unwrap_or((link, ""));
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                folder.join(file)
+            };
+            assert!(target.exists(), "{}: `{link}` leads nowhere", page.display());
+            if !anchor.is_empty() && target.extension().is_some_and(|e| e == "md") {
+                let headings = anchors(&fs::read_to_string(&target).unwrap());
+                assert!(
+                    headings.iter().any(|h| h == anchor),
+                    "{}: `{link}` names no heading of {}",
+                    page.display(),
+                    target.display()
+                );
+            }
+        }
     }
 }
 
