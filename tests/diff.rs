@@ -192,3 +192,57 @@ fn markdownlint_accepts_the_markdown_report() {
     let report = common::markdownlint(folder.path(), "diff.markdownlint-cli2.jsonc");
     assert!(report.contains("Linting: 4 files"), "{report}");
 }
+
+/// Many specs, in folders and under names with spaces and Vietnamese letters, read from one
+/// revision: every one is compared, and unchanged specs give no change.
+#[test]
+fn against_a_revision_with_many_files_and_unusual_names() {
+    let repository = tempfile::tempdir().unwrap();
+    let root = repository.path();
+    let spec = fs::read_to_string("tests/fixtures/diff/weakened-minor/previous/hosting.sla").unwrap();
+    let id = spec
+        .split("agreement ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    for i in 0..60 {
+        let folder = root.join(format!("khách hàng {}", i % 3));
+        fs::create_dir_all(&folder).unwrap();
+        let renamed = spec.replacen(&format!("agreement {id} "), &format!("agreement {id}-{i} "), 1);
+        fs::write(folder.join(format!("Hợp đồng {i}.sla")), renamed).unwrap();
+    }
+    git(root, &["init", "--quiet"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "--quiet", "-m", "sixty specs"]);
+    let changed = root.join("khách hàng 1").join("Hợp đồng 31.sla");
+    let current = fs::read_to_string("tests/fixtures/diff/weakened-minor/current/hosting.sla").unwrap();
+    fs::write(
+        &changed,
+        current.replacen(&format!("agreement {id} "), &format!("agreement {id}-31 "), 1),
+    )
+    .unwrap();
+
+    let output = slac()
+        .args(["diff", "--against", "HEAD", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(report["summary"]["weakened"], 9, "{report}");
+    let agreements: Vec<&str> = report["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| !a["changes"].as_array().unwrap().is_empty())
+        .filter_map(|a| a["agreement"].as_str())
+        .collect();
+    assert_eq!(agreements, [format!("{id}-31")]);
+    assert_eq!(
+        report["agreements"].as_array().unwrap().len(),
+        60,
+        "every spec was read"
+    );
+}

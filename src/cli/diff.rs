@@ -1,8 +1,11 @@
 //! `slac diff`: the semantic changes between two versions of the specs, from two paths or from
 //! a git revision and the working tree.
 
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, ExitCode};
+use std::process::{Command as Process, ExitCode, Stdio};
 
 use clap::ValueEnum;
 
@@ -101,34 +104,97 @@ fn load(paths: &[PathBuf], side: &str, color: ColorMode) -> Result<Option<Checke
 
 /// Writes the `.sla` files under `paths` as they were at `revision` into a temporary folder,
 /// keeping their paths relative to the current folder, so that imports between them resolve.
+/// Two git processes, whatever the number of files: `ls-tree` lists them, `cat-file --batch`
+/// gives their contents one after the other.
 fn from_git(revision: &str, paths: &[PathBuf]) -> Result<tempfile::TempDir, String> {
     let folder = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    let listing = git(&[
-        &["ls-tree", "-r", "--name-only", revision, "--"][..],
-        &paths
+    let mut args: Vec<&OsStr> = ["ls-tree", "-r", "-z", revision, "--"].map(OsStr::new).to_vec();
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    let listing = git(&args)?;
+    let specs = blobs(&listing)?;
+    if specs.is_empty() {
+        return Ok(folder);
+    }
+    let mut child = Process::new("git")
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git ({e}); `slac diff --against` needs git on the PATH"))?;
+    let wanted: Vec<u8> = specs
+        .iter()
+        .flat_map(|(id, _)| [id.as_bytes(), b"\n"].concat())
+        .collect();
+    let stdin = child.stdin.take();
+    // Written from another thread: git answers while it reads, and both pipes are bounded.
+    let feeder = std::thread::spawn(move || stdin.map(|mut stdin| stdin.write_all(&wanted)));
+    let written = match child.stdout.take() {
+        Some(stdout) => write_blobs(&mut BufReader::new(stdout), &specs, folder.path()),
+        None => Err("git gave no output".to_string()),
+    };
+    let _ = feeder.join();
+    let status = child.wait().map_err(|e| format!("git cat-file failed: {e}"))?;
+    written?;
+    if !status.success() {
+        return Err("`git cat-file --batch` failed".to_string());
+    }
+    Ok(folder)
+}
+
+/// The object id and path of each `.sla` file in `ls-tree -z` output.
+fn blobs(listing: &[u8]) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut found = Vec::new();
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let tab = entry
             .iter()
-            .map(|p| p.to_str().unwrap_or("."))
-            .collect::<Vec<_>>(),
-    ]
-    .concat())?;
-    for name in String::from_utf8_lossy(&listing)
-        .lines()
-        .filter(|l| l.ends_with(".sla"))
-    {
-        let contents = git(&["show", &format!("{revision}:./{name}")])?;
-        let target = folder.path().join(safe_relative(name)?);
+            .position(|b| *b == b'\t')
+            .ok_or("git ls-tree gave an entry without a path")?;
+        let (meta, name) = (
+            String::from_utf8_lossy(&entry[..tab]),
+            OsStr::from_bytes(&entry[tab + 1..]),
+        );
+        let mut fields = meta.split(' ');
+        let (Some(_mode), Some("blob"), Some(id)) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        if Path::new(name).extension().is_some_and(|e| e == "sla") {
+            found.push((id.to_string(), safe_relative(Path::new(name))?));
+        }
+    }
+    Ok(found)
+}
+
+/// Reads `cat-file --batch` output (`ID TYPE SIZE`, the contents, a line break, for each object)
+/// and writes each object to its path under `folder`.
+fn write_blobs(output: &mut impl BufRead, specs: &[(String, PathBuf)], folder: &Path) -> Result<(), String> {
+    for (id, path) in specs {
+        let mut header = String::new();
+        output
+            .read_line(&mut header)
+            .map_err(|e| format!("cannot read git's output: {e}"))?;
+        let size: usize = header
+            .split(' ')
+            .nth(2)
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(|| format!("git cannot read `{id}` ({})", header.trim()))?;
+        let mut contents = vec![0; size + 1];
+        output
+            .read_exact(&mut contents)
+            .map_err(|e| format!("cannot read git's output: {e}"))?;
+        contents.truncate(size);
+        let target = folder.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot write `{}`: {e}", parent.display()))?;
         }
         std::fs::write(&target, contents).map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
     }
-    Ok(folder)
+    Ok(())
 }
 
 /// A path from git's listing, refused if it would leave the temporary folder.
-fn safe_relative(name: &str) -> Result<PathBuf, String> {
-    let path = Path::new(name);
+fn safe_relative(path: &Path) -> Result<PathBuf, String> {
+    let name = path.display();
     let inside = path
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
@@ -139,7 +205,7 @@ fn safe_relative(name: &str) -> Result<PathBuf, String> {
     }
 }
 
-fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+fn git(args: &[&OsStr]) -> Result<Vec<u8>, String> {
     let output = Process::new("git")
         .args(args)
         .output()
@@ -147,7 +213,10 @@ fn git(args: &[&str]) -> Result<Vec<u8>, String> {
     if !output.status.success() {
         return Err(format!(
             "`git {}` failed: {}",
-            args.join(" "),
+            args.iter()
+                .map(|a| a.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
