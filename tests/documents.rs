@@ -17,17 +17,25 @@ fn relative(path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Checks `path` as `slac build --emit markdown|html` does (with its folder, for the
-/// agreements that support it) and renders its one agreement with `render`.
-fn render(
-    path: &Path,
-    render: fn(&slac::Checked, usize, &slac::ir::Agreement, Option<chrono::NaiveDate>) -> String,
-) -> String {
-    let checked = slac::check(&[path.to_path_buf(), path.parent().unwrap().to_path_buf()]).unwrap();
+/// The signature of `slac::markdown_document` and `slac::html_document`.
+type Render = fn(
+    &slac::Checked,
+    usize,
+    &slac::ir::Agreement,
+    &[slac::ir::Agreement],
+    Option<chrono::NaiveDate>,
+) -> String;
+
+/// Checks `path` as `slac build --emit markdown|html` does (with the agreements of its folder
+/// that support it) and renders its one agreement with `render`.
+fn render(path: &Path, render: Render) -> String {
+    let checked = slac::check(&[path.to_path_buf()]).unwrap();
     assert!(!checked.has_errors(), "{}", path.display());
     let root = checked.roots[0];
-    let program = checked.program(root).unwrap();
-    render(&checked, root, &program.agreements[0], None)
+    let agreement = &checked.program(root).unwrap().agreements[0];
+    let (underpinning, broken) = slac::underpinning(path.parent().unwrap(), &[agreement.id.as_str()]);
+    assert!(broken.is_empty(), "{broken:?}");
+    render(&checked, root, agreement, &underpinning, None)
 }
 
 fn document(path: &Path) -> String {
@@ -126,6 +134,7 @@ fn documents_are_deterministic_and_dateless() {
         &checked,
         checked.roots[0],
         agreement,
+        &[],
         chrono::NaiveDate::from_ymd_opt(2026, 6, 15),
     );
     assert!(dated.trim_end().ends_with("on 2026-06-15."));
@@ -324,7 +333,7 @@ fn hostile_specs_add_no_markup_in_chromium() {
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
         let root = checked.roots[0];
         let agreement = &checked.program(root).unwrap().agreements[0];
-        let page = slac::html_document(&checked, root, agreement, None);
+        let page = slac::html_document(&checked, root, agreement, &[], None);
         assert!(page.contains("Content-Security-Policy"), "{page}");
         let dom = chromium_dom(&page);
         assert_only_slac_markup(&dom);
@@ -349,4 +358,43 @@ fn the_content_security_policy_allows_the_style_sheet() {
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
     assert!(page.contains(&format!("style-src 'sha256-{hash}'")), "{page}");
     assert!(page.contains("default-src 'none'"));
+}
+
+/// A contract document needs its spec and what it imports: a broken spec beside it does not
+/// block it, and one that says it underpins it but has errors is left out with a warning,
+/// while the OLA and UC that underpin it are still listed.
+#[test]
+fn a_broken_spec_beside_does_not_block_the_document() {
+    let folder = tempfile::tempdir().unwrap();
+    for name in ["payments-sla.sla", "platform-ola.sla", "datacenter-uc.sla"] {
+        fs::copy(
+            Path::new("examples/underpinning").join(name),
+            folder.path().join(name),
+        )
+        .unwrap();
+    }
+    fs::write(folder.path().join("broken.sla"), "agreement broken {\n").unwrap();
+    let ola = fs::read_to_string(folder.path().join("platform-ola.sla")).unwrap();
+    let broken_ola = ola
+        .replacen("agreement ", "agreement broken-", 1)
+        .replace("99.", "199.");
+    fs::write(folder.path().join("broken-ola.sla"), broken_ola).unwrap();
+    let output = assert_cmd::Command::cargo_bin("slac")
+        .unwrap()
+        .args(["build", "--emit", "markdown"])
+        .arg(folder.path().join("payments-sla.sla"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("broken-ola.sla` may underpin `payments-sla` but has errors"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("broken.sla`"), "{stderr}");
+    let document = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        document.contains("platform-ola") && document.contains("datacenter-uc"),
+        "{document}"
+    );
 }

@@ -56,12 +56,12 @@ fuzz_target!(|data: &[u8]| {
     let Some(agreement) = checked.program(root).and_then(|p| p.agreements.first()) else {
         return;
     };
-    let markdown = slac::markdown_document(&checked, root, agreement, None);
+    let markdown = slac::markdown_document(&checked, root, agreement, &[], None);
     for event in pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES) {
         assert!(
             !matches!(event, pulldown_cmark::Event::Html(_) | pulldown_cmark::Event::InlineHtml(_)),
             "raw HTML in the Markdown: {event:?}"
         );
     }
-    assert_only_slac_markup(&slac::html_document(&checked, root, agreement, None));
+    assert_only_slac_markup(&slac::html_document(&checked, root, agreement, &[], None));
 });

@@ -568,21 +568,11 @@ fn build(
 ) -> Result<ExitCode, String> {
     let file = one_spec(&file)?;
     refuse_input_as_output(output.as_deref(), [file.as_path()])?;
-    // A document names the agreements that underpin this one, which import it rather than
-    // being imported: the file's folder is loaded with it to find them.
-    let mut paths = vec![file.clone()];
-    if matches!(emit_format, Emit::Markdown | Emit::Html) {
-        let folder = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        paths.push(folder.to_path_buf());
-    }
-    let checked = crate::check(&paths).map_err(|e| e.to_string())?;
+    let checked = crate::check(std::slice::from_ref(&file)).map_err(|e| e.to_string())?;
     if checked.has_errors() {
         report(&checked, Format::Human, color)?;
         eprintln!(
-            "error: nothing was written, because `{}` or a file beside it has errors",
+            "error: nothing was written, because `{}` or a file it imports has errors",
             file.display()
         );
         return Ok(ExitCode::from(1));
@@ -634,10 +624,11 @@ fn build(
                     if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ));
             };
+            let underpinning = underpinning_beside(&file, agreement);
             if emit_format == Emit::Html {
-                crate::html_document(&checked, root, agreement, today)
+                crate::html_document(&checked, root, agreement, &underpinning, today)
             } else {
-                crate::markdown_document(&checked, root, agreement, today)
+                crate::markdown_document(&checked, root, agreement, &underpinning, today)
             }
         }
     };
@@ -647,6 +638,24 @@ fn build(
         None => print_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The agreements under the folder of `file` that underpin `agreement`, for its document; those
+/// that say so but have errors are named in a warning and left out.
+fn underpinning_beside(file: &Path, agreement: &crate::ir::Agreement) -> Vec<crate::ir::Agreement> {
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (found, broken) = crate::underpinning(folder, &[agreement.id.as_str()]);
+    for path in broken {
+        eprintln!(
+            "warning: `{}` may underpin `{}` but has errors, so the document does not list it",
+            crate::text::visible_line(&path.display().to_string()),
+            agreement.id
+        );
+    }
+    found
 }
 
 /// The one spec a command about one spec works on: `path` itself, or the only `.sla` file in
