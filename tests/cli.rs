@@ -306,9 +306,48 @@ fn random_bytes_never_crash() {
 fn the_codes_page_lists_every_code_with_its_title() {
     let page = fs::read_to_string("docs/codes.md").unwrap();
     for code in slac::diagnostics::Code::ALL {
-        let row = format!("| {} | `{}` | {} |", code.as_str(), code.name(), code.title());
+        let code = *code;
+        let row = format!(
+            "| [{0}](codes/{0}.md) | `{1}` | {2} |",
+            code.as_str(),
+            code.name(),
+            code.title()
+        );
         assert!(page.contains(&row), "docs/codes.md lacks the row `{row}`");
     }
+}
+
+/// `docs/codes/CODE.md` is what `slac explain CODE` says, one page per code of the registry
+/// and no other. `SLAC_WRITE_CODE_PAGES=1 cargo test --test cli code_pages` writes them after
+/// a change to the registry.
+#[test]
+fn code_pages_are_generated_from_the_registry() {
+    let folder = Path::new("docs/codes");
+    let write = std::env::var_os("SLAC_WRITE_CODE_PAGES").is_some();
+    let mut expected: Vec<String> = Vec::new();
+    for code in slac::diagnostics::Code::ALL {
+        let name = format!("{}.md", code.as_str());
+        let page = slac::cli::code_page(*code);
+        let path = folder.join(&name);
+        if write {
+            fs::create_dir_all(folder).unwrap();
+            fs::write(&path, &page).unwrap();
+        }
+        let found = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            found == page,
+            "{} is not what the registry says; run SLAC_WRITE_CODE_PAGES=1 cargo test --test cli code_pages",
+            path.display()
+        );
+        expected.push(name);
+    }
+    let mut present: Vec<String> = fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    expected.sort();
+    assert_eq!(present, expected, "a page for a code the registry does not have");
 }
 
 /// The README is the front door, the reference is in `docs/`: it stays short, and every link
@@ -322,7 +361,14 @@ fn the_readme_is_short_and_every_link_resolves() {
         Path::new("CONTRIBUTING.md").to_path_buf(),
         Path::new("BENCHMARKS.md").to_path_buf(),
     ];
-    pages.extend(fs::read_dir("docs").unwrap().map(|e| e.unwrap().path()));
+    for folder in ["docs", "docs/codes"] {
+        pages.extend(
+            fs::read_dir(folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file()),
+        );
+    }
     // GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
     let anchors = |text: &str| -> Vec<String> {
         let mut fenced = false;

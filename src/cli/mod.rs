@@ -730,6 +730,32 @@ pub fn docs(code: Code) -> Option<crate::diagnostics::CodeDocs> {
 }
 
 /// The text `slac explain CODE` prints.
+/// The page of `docs/codes/` for `code`: what `slac explain` prints, as Markdown.
+pub fn code_page(code: Code) -> String {
+    let docs = docs(code).unwrap_or(crate::diagnostics::CodeDocs {
+        what: code.title(),
+        why: "",
+        example: "",
+        instead: "",
+    });
+    let block = |text: &str| format!("```text\n{}\n```", text.trim_end());
+    format!(
+        "# {code} `{name}`: {title}\n\n{severity} by default. `slac explain {code}` prints this page; [all codes](../codes.md).\n\n\
+         ## What it means\n\n{what}\n\n## Why it matters\n\n{why}\n\n## Example\n\n{example}\n\n## Write instead\n\n{instead}\n",
+        code = code.as_str(),
+        name = code.name(),
+        title = code.title(),
+        severity = match code.default_severity() {
+            crate::diagnostics::Severity::Error => "An error",
+            crate::diagnostics::Severity::Warning => "A warning",
+        },
+        what = docs.what,
+        why = docs.why,
+        example = block(docs.example),
+        instead = block(docs.instead),
+    )
+}
+
 pub fn explanation(code: Code) -> String {
     let docs = docs(code).unwrap_or(crate::diagnostics::CodeDocs {
         what: code.title(),
