@@ -89,6 +89,86 @@ fn read_twice_bug(file: crate::source::FileId, span: Span) -> Diagnostic {
     .help("this is a bug in slac: please report it, with the file")
 }
 
+impl<'a> Singles<'a> {
+    /// The items of `items` that may appear once; a second one is reported.
+    fn collect(ctx: &mut Ctx<'_>, items: &'a [AgreementItem]) -> Self {
+        let mut singles = Singles::default();
+        for item in items {
+            let span = item.span();
+            match item {
+                AgreementItem::Kind(v) => keep_first(ctx, &mut singles.kind, v, span, |f| f.span, "`kind`"),
+                AgreementItem::Level(v) => {
+                    keep_first(ctx, &mut singles.level, v, span, |f| f.span, "`level`")
+                }
+                AgreementItem::Supports(v) => {
+                    keep_first(ctx, &mut singles.supports, v, span, |f| f.span, "`supports`")
+                }
+                AgreementItem::Version(v) => {
+                    keep_first(ctx, &mut singles.version, v, span, |f| f.span, "`version`")
+                }
+                AgreementItem::Status(v) => {
+                    keep_first(ctx, &mut singles.status, v, span, |f| f.span, "`status`")
+                }
+                AgreementItem::Party(p) if p.role == ast::PartyRole::Provider => keep_first(
+                    ctx,
+                    &mut singles.provider,
+                    p,
+                    p.name.span,
+                    |f| f.name.span,
+                    "the provider",
+                ),
+                AgreementItem::Party(p) => keep_first(
+                    ctx,
+                    &mut singles.customer,
+                    p,
+                    p.name.span,
+                    |f| f.name.span,
+                    "the customer",
+                ),
+                AgreementItem::Term(v) => keep_first(ctx, &mut singles.term, v, span, |f| f.span, "the term"),
+                AgreementItem::Review(v) => keep_first(
+                    ctx,
+                    &mut singles.review,
+                    v,
+                    span,
+                    |f| f.span,
+                    "the review cadence",
+                ),
+                AgreementItem::Revision(v) => keep_first(
+                    ctx,
+                    &mut singles.revision,
+                    v,
+                    span,
+                    |f| f.span,
+                    "the revision plan",
+                ),
+                _ => {}
+            }
+        }
+        singles
+    }
+
+    /// Records where the header's items are written, for the lints.
+    fn locate(&self, ctx: &mut Ctx<'_>, id: &str, written: Span) {
+        ctx.locate(key::agreement(id), written);
+        if let Some(status) = self.status {
+            ctx.locate(key::status(id), status.span);
+        }
+        if let Some(term) = self.term {
+            ctx.locate(key::term(id), term.span);
+        }
+        if let Some(review) = self.review {
+            ctx.locate(key::review(id), review.span);
+        }
+        if let Some(provider) = self.provider {
+            ctx.locate(key::party(id, "provider"), provider.name.span);
+        }
+        if let Some(customer) = self.customer {
+            ctx.locate(key::party(id, "customer"), customer.name.span);
+        }
+    }
+}
+
 pub(super) fn lower(
     ctx: &mut Ctx<'_>,
     agreement: ast::Agreement,
@@ -109,166 +189,112 @@ pub(super) fn lower(
     // from its deferred pieces, one piece at a time, once the other items are known.
     let mut service_items = Vec::new();
     let mut remedy_items = Vec::new();
-    let mut others = Vec::new();
+    let mut items_else = Vec::new();
     for item in items {
         match item {
             AgreementItem::Service(_) => service_items.push(item),
             AgreementItem::Credits(_) | AgreementItem::Penalty(_) => remedy_items.push(item),
-            _ => others.push(item),
+            _ => items_else.push(item),
         }
     }
-    let items = others;
-    let mut singles = Singles::default();
-    for item in &items {
-        let span = item.span();
-        match item {
-            AgreementItem::Kind(v) => keep_first(ctx, &mut singles.kind, v, span, |f| f.span, "`kind`"),
-            AgreementItem::Level(v) => keep_first(ctx, &mut singles.level, v, span, |f| f.span, "`level`"),
-            AgreementItem::Supports(v) => {
-                keep_first(ctx, &mut singles.supports, v, span, |f| f.span, "`supports`")
-            }
-            AgreementItem::Version(v) => {
-                keep_first(ctx, &mut singles.version, v, span, |f| f.span, "`version`")
-            }
-            AgreementItem::Status(v) => keep_first(ctx, &mut singles.status, v, span, |f| f.span, "`status`"),
-            AgreementItem::Party(p) if p.role == ast::PartyRole::Provider => keep_first(
-                ctx,
-                &mut singles.provider,
-                p,
-                p.name.span,
-                |f| f.name.span,
-                "the provider",
-            ),
-            AgreementItem::Party(p) => keep_first(
-                ctx,
-                &mut singles.customer,
-                p,
-                p.name.span,
-                |f| f.name.span,
-                "the customer",
-            ),
-            AgreementItem::Term(v) => keep_first(ctx, &mut singles.term, v, span, |f| f.span, "the term"),
-            AgreementItem::Review(v) => keep_first(
-                ctx,
-                &mut singles.review,
-                v,
-                span,
-                |f| f.span,
-                "the review cadence",
-            ),
-            AgreementItem::Revision(v) => keep_first(
-                ctx,
-                &mut singles.revision,
-                v,
-                span,
-                |f| f.span,
-                "the revision plan",
-            ),
-            _ => {}
-        }
-    }
+    let items = items_else;
+    let singles = Singles::collect(ctx, &items);
     let id = written_id.value.as_str();
     ctx.agreement = id.to_string();
-    ctx.locate(key::agreement(id), written_id.span);
-    if let Some(status) = singles.status {
-        ctx.locate(key::status(id), status.span);
+    singles.locate(ctx, id, written_id.span);
+    let mut deferred = Vec::new();
+    let head = lower_header(ctx, id, header, &singles, parent, &mut deferred);
+    let named = lower_named(ctx, id, &items, parent);
+    let scope = Scope {
+        agreement: id,
+        calendars: &named.calendars,
+        priorities: &named.priorities,
+        term: head.term.as_ref(),
+        kind: head.kind,
+    };
+    let services = lower_services(
+        ctx,
+        &scope,
+        parent,
+        service_items,
+        pieces,
+        &mut remedy_items,
+        text,
+        &mut deferred,
+    );
+    let maintenance_windows = lower_maintenance(ctx, named.windows, &services, parent);
+    let (credit_policies, penalties) = lower_remedies(ctx, text, remedy_items, &services, parent);
+    let pricing_tiers = lower_tiers(ctx, &items, parent, &services.list, &scope);
+
+    let ir = ir::Agreement {
+        id: id.to_string(),
+        title: title.value,
+        source: source.to_string(),
+        kind: head.kind.unwrap_or(ir::AgreementKind::Customer),
+        level: head.level.unwrap_or(ir::Level::Customer),
+        extends: parent.map(|p| p.id.clone()),
+        supports: head.supports,
+        version: head.version,
+        status: head.status.unwrap_or(ir::Status {
+            state: ir::Lifecycle::Draft,
+            date: None,
+        }),
+        provider: head.provider.unwrap_or_default(),
+        customer: head.customer.unwrap_or_default(),
+        term: head.term.unwrap_or(ir::Term {
+            effective: chrono::NaiveDate::MIN,
+            end: None,
+            notice: None,
+        }),
+        review: head.review,
+        last_review: head.last_review,
+        revision_plan: head.revision_plan,
+        clauses: named.clauses,
+        obligations: named.obligations,
+        calendars: named.calendars,
+        priorities: named.priorities,
+        maintenance_windows,
+        services: services.list,
+        credit_policies,
+        penalties,
+        pricing_tiers,
+    };
+    Lowered {
+        ir,
+        file: ctx.file,
+        deferred,
     }
-    if let Some(term) = singles.term {
-        ctx.locate(key::term(id), term.span);
-    }
-    if let Some(review) = singles.review {
-        ctx.locate(key::review(id), review.span);
-    }
-    if let Some(provider) = singles.provider {
-        ctx.locate(key::party(id, "provider"), provider.name.span);
-    }
-    if let Some(customer) = singles.customer {
-        ctx.locate(key::party(id, "customer"), customer.name.span);
-    }
+}
+
+/// An agreement's header lowered: its own items, or the parent's where it has none.
+struct Header {
+    kind: Option<ir::AgreementKind>,
+    level: Option<ir::Level>,
+    version: String,
+    status: Option<ir::Status>,
+    provider: Option<ir::Party>,
+    customer: Option<ir::Party>,
+    term: Option<ir::Term>,
+    review: Option<ir::CalendarPeriod>,
+    last_review: Option<chrono::NaiveDate>,
+    revision_plan: Option<String>,
+    supports: Option<String>,
+}
+
+/// Lowers the header (`kind` to `supports`); what it lacks and the parent does not give is
+/// reported once, at the agreement's `header`.
+fn lower_header(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    header: Span,
+    singles: &Singles<'_>,
+    parent: Option<&ir::Agreement>,
+    deferred: &mut Vec<DeferredRef>,
+) -> Header {
     let mut absent: Vec<(&'static str, &'static str)> = Vec::new();
 
-    let kind = match singles.kind {
-        Some(kind) => choice(
-            ctx,
-            kind,
-            "agreement kind",
-            &[
-                ("customer", ir::AgreementKind::Customer),
-                ("internal", ir::AgreementKind::Internal),
-                ("underpinning", ir::AgreementKind::Underpinning),
-            ],
-        ),
-        None => parent.map(|p| p.kind).or_else(|| {
-            missing(
-                &mut absent,
-                "`kind`",
-                "add `kind customer` (an SLA), `kind internal` (an OLA) or `kind underpinning` (a UC)",
-            );
-            None
-        }),
-    };
-    let level = match singles.level {
-        Some(level) => choice(
-            ctx,
-            level,
-            "agreement level",
-            &[
-                ("corporate", ir::Level::Corporate),
-                ("customer", ir::Level::Customer),
-                ("service", ir::Level::Service),
-            ],
-        ),
-        // One level below the parent; without one, a customer SLA is customer-level and an OLA
-        // or UC, which underpins a single service, is service-level.
-        None => Some(match (parent.map(|p| p.level), kind) {
-            (Some(ir::Level::Corporate), _) => ir::Level::Customer,
-            (Some(_), _) => ir::Level::Service,
-            (None, Some(ir::AgreementKind::Internal | ir::AgreementKind::Underpinning)) => ir::Level::Service,
-            (None, _) => ir::Level::Customer,
-        }),
-    };
-    if let (Some(level), Some(parent), Some(written)) = (level, parent, singles.level) {
-        if level <= parent.level {
-            let diagnostic = Diagnostic::error(
-                Code::E224,
-                ctx.file,
-                written.span,
-                format!(
-                    "a {} agreement cannot extend a {} agreement",
-                    level_name(level),
-                    level_name(parent.level)
-                ),
-            )
-            .label("level at or above its parent's")
-            .help("terms flow down: corporate, then customer, then service; lower this agreement's level or extend another one");
-            ctx.report(diagnostic);
-        }
-    }
-
-    let version = match singles.version {
-        Some(v) => {
-            ctx.locate(key::version(id), v.span);
-            if semver::Version::parse(&v.value).is_err() {
-                let diagnostic = Diagnostic::error(
-                    Code::E223,
-                    ctx.file,
-                    v.span,
-                    format!("`{}` is not a semantic version", v.value),
-                )
-                .label("not MAJOR.MINOR.PATCH")
-                .help(format!(
-                    "write three numbers, such as `{}`",
-                    semver_hint(&v.value)
-                ));
-                ctx.report(diagnostic);
-            }
-            v.value.clone()
-        }
-        None => {
-            missing(&mut absent, "`version`", "add `version 1.0.0`");
-            String::new()
-        }
-    };
+    let (kind, level) = lower_kind_and_level(ctx, singles, parent, &mut absent);
+    let version = lower_version(ctx, id, singles, &mut absent);
 
     let status = match singles.status {
         Some(status) => lower_status(ctx, status),
@@ -321,10 +347,141 @@ pub(super) fn lower(
         Some(r) => lower_review(ctx, r, term.as_ref(), singles.term.map(|t| t.span)),
         None => parent.and_then(|p| p.review),
     };
-    let last_review = match singles.review.and_then(|r| r.last.as_ref()) {
+    let last_review = lower_last_review(ctx, singles, term.as_ref(), parent);
+    let revision_plan = singles
+        .revision
+        .map(|r| r.value.clone())
+        .or(parent.and_then(|p| p.revision_plan.clone()));
+
+    let supports = lower_supports(ctx, singles, kind, parent, deferred);
+
+    Header {
+        kind,
+        level,
+        version,
+        status,
+        provider,
+        customer,
+        term,
+        review,
+        last_review,
+        revision_plan,
+        supports,
+    }
+}
+
+/// The agreement's kind and level; a level at or above the parent's is an error.
+fn lower_kind_and_level(
+    ctx: &mut Ctx<'_>,
+    singles: &Singles<'_>,
+    parent: Option<&ir::Agreement>,
+    absent: &mut Vec<(&'static str, &'static str)>,
+) -> (Option<ir::AgreementKind>, Option<ir::Level>) {
+    let kind = match singles.kind {
+        Some(kind) => choice(
+            ctx,
+            kind,
+            "agreement kind",
+            &[
+                ("customer", ir::AgreementKind::Customer),
+                ("internal", ir::AgreementKind::Internal),
+                ("underpinning", ir::AgreementKind::Underpinning),
+            ],
+        ),
+        None => parent.map(|p| p.kind).or_else(|| {
+            missing(
+                absent,
+                "`kind`",
+                "add `kind customer` (an SLA), `kind internal` (an OLA) or `kind underpinning` (a UC)",
+            );
+            None
+        }),
+    };
+    let level = match singles.level {
+        Some(level) => choice(
+            ctx,
+            level,
+            "agreement level",
+            &[
+                ("corporate", ir::Level::Corporate),
+                ("customer", ir::Level::Customer),
+                ("service", ir::Level::Service),
+            ],
+        ),
+        // One level below the parent; without one, a customer SLA is customer-level and an OLA
+        // or UC, which underpins a single service, is service-level.
+        None => Some(match (parent.map(|p| p.level), kind) {
+            (Some(ir::Level::Corporate), _) => ir::Level::Customer,
+            (Some(_), _) => ir::Level::Service,
+            (None, Some(ir::AgreementKind::Internal | ir::AgreementKind::Underpinning)) => ir::Level::Service,
+            (None, _) => ir::Level::Customer,
+        }),
+    };
+    if let (Some(level), Some(parent), Some(written)) = (level, parent, singles.level) {
+        if level <= parent.level {
+            let diagnostic = Diagnostic::error(
+                Code::E224,
+                ctx.file,
+                written.span,
+                format!(
+                    "a {} agreement cannot extend a {} agreement",
+                    level_name(level),
+                    level_name(parent.level)
+                ),
+            )
+            .label("level at or above its parent's")
+            .help("terms flow down: corporate, then customer, then service; lower this agreement's level or extend another one");
+            ctx.report(diagnostic);
+        }
+    }
+
+    (kind, level)
+}
+
+/// The agreement's version, which must be a semantic version.
+fn lower_version(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    singles: &Singles<'_>,
+    absent: &mut Vec<(&'static str, &'static str)>,
+) -> String {
+    match singles.version {
+        Some(v) => {
+            ctx.locate(key::version(id), v.span);
+            if semver::Version::parse(&v.value).is_err() {
+                let diagnostic = Diagnostic::error(
+                    Code::E223,
+                    ctx.file,
+                    v.span,
+                    format!("`{}` is not a semantic version", v.value),
+                )
+                .label("not MAJOR.MINOR.PATCH")
+                .help(format!(
+                    "write three numbers, such as `{}`",
+                    semver_hint(&v.value)
+                ));
+                ctx.report(diagnostic);
+            }
+            v.value.clone()
+        }
+        None => {
+            missing(absent, "`version`", "add `version 1.0.0`");
+            String::new()
+        }
+    }
+}
+
+/// The date of the last review, which cannot be before the term starts.
+fn lower_last_review(
+    ctx: &mut Ctx<'_>,
+    singles: &Singles<'_>,
+    term: Option<&ir::Term>,
+    parent: Option<&ir::Agreement>,
+) -> Option<chrono::NaiveDate> {
+    match singles.review.and_then(|r| r.last.as_ref()) {
         Some(written) => {
             let date = ctx.date(written);
-            if let (Some(date), Some(term)) = (date, term.as_ref()) {
+            if let (Some(date), Some(term)) = (date, term) {
                 if date < term.effective {
                     let diagnostic = Diagnostic::error(
                         Code::E209,
@@ -340,15 +497,17 @@ pub(super) fn lower(
             date
         }
         None => parent.and_then(|p| p.last_review),
-    };
-    let revision_plan = singles
-        .revision
-        .map(|r| r.value.clone())
-        .or(parent.and_then(|p| p.revision_plan.clone()));
+    }
+}
 
-    let parent_id = parent.map(|p| p.id.as_str());
-    let mut deferred = Vec::new();
-
+/// The agreement an OLA or UC underpins; a customer SLA cannot name one.
+fn lower_supports(
+    ctx: &mut Ctx<'_>,
+    singles: &Singles<'_>,
+    kind: Option<ir::AgreementKind>,
+    parent: Option<&ir::Agreement>,
+    deferred: &mut Vec<DeferredRef>,
+) -> Option<String> {
     let mut supports = parent.and_then(|p| p.supports.clone());
     if let Some(reference) = singles.supports {
         if !matches!(
@@ -368,8 +527,26 @@ pub(super) fn lower(
             ctx.malformed_reference(reference, "the supported agreement, such as `acme-hosting`");
         }
     }
+    supports
+}
 
-    // Named items, each merged over the parent's.
+/// The clauses, obligations, calendars, priorities and maintenance windows of an agreement,
+/// each merged over the parent's (the windows still to be checked against the services).
+struct Named<'a> {
+    clauses: Vec<ir::Clause>,
+    obligations: Vec<ir::Obligation>,
+    calendars: Vec<ir::Calendar>,
+    priorities: Vec<ir::Priority>,
+    windows: Vec<(ir::MaintenanceWindow, &'a ast::Maintenance)>,
+}
+
+fn lower_named<'a>(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    items: &'a [AgreementItem],
+    parent: Option<&ir::Agreement>,
+) -> Named<'a> {
+    let parent_id = parent.map(|p| p.id.as_str());
     let mut clauses = Vec::new();
     let mut clause_spans = HashMap::default();
     let mut obligations = Vec::new();
@@ -379,7 +556,7 @@ pub(super) fn lower(
     let mut priority_spans = HashMap::default();
     let mut windows = Vec::new();
     let mut window_spans = HashMap::default();
-    for item in &items {
+    for item in items {
         match item {
             AgreementItem::Clause(c) if unique(ctx, &mut clause_spans, &c.id, "clause") => {
                 clauses.push(ir::Clause {
@@ -411,7 +588,7 @@ pub(super) fn lower(
             }
             AgreementItem::Maintenance(m) if unique(ctx, &mut window_spans, &m.id, "maintenance window") => {
                 ctx.locate(key::maintenance(id, &m.id.value), m.id.span);
-                windows.push((ctx.maintenance(m), m));
+                windows.push((ctx.maintenance(m), &**m));
             }
             _ => {}
         }
@@ -448,14 +625,36 @@ pub(super) fn lower(
         |c| &mut c.origin,
     );
 
-    // Services.
-    let scope = Scope {
-        agreement: id,
-        calendars: &calendars,
-        priorities: &priorities,
-        term: term.as_ref(),
-        kind,
-    };
+    Named {
+        clauses,
+        obligations: all_obligations,
+        calendars,
+        priorities,
+        windows,
+    }
+}
+
+/// An agreement's services, the parent's first, and where the pieces of a large file write
+/// their credit policies and penalties (read after the services).
+struct Services {
+    list: Vec<ir::Service>,
+    index: HashMap<String, usize>,
+    written_credits: Vec<Span>,
+    written_penalties: Vec<Span>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lower_services(
+    ctx: &mut Ctx<'_>,
+    scope: &Scope<'_>,
+    parent: Option<&ir::Agreement>,
+    service_items: Vec<AgreementItem>,
+    pieces: ast::Deferred,
+    remedy_items: &mut Vec<AgreementItem>,
+    text: &str,
+    deferred: &mut Vec<DeferredRef>,
+) -> Services {
+    let parent_id = parent.map(|p| p.id.as_str());
     let mut services: Vec<ir::Service> = parent
         .map(|p| {
             p.services
@@ -507,7 +706,7 @@ pub(super) fn lower(
         if unique(ctx, &mut service_spans, &service.id, "service") {
             let position = service_index.get(&service.id.value).copied();
             let base = position.map(|p| services[p].clone());
-            let lowered = ctx.service(&service, base.as_ref(), parent_id, &scope, &mut deferred);
+            let lowered = ctx.service(&service, base.as_ref(), parent_id, scope, deferred);
             if position.is_none() {
                 service_index.insert(lowered.id.clone(), services.len());
             }
@@ -547,7 +746,23 @@ pub(super) fn lower(
         }
     }
 
-    // Maintenance windows apply to named services, or to all.
+    Services {
+        list: services,
+        index: service_index,
+        written_credits,
+        written_penalties,
+    }
+}
+
+/// The maintenance windows, which apply to named services, or to all; merged over the parent's.
+fn lower_maintenance(
+    ctx: &mut Ctx<'_>,
+    windows: Vec<(ir::MaintenanceWindow, &ast::Maintenance)>,
+    services: &Services,
+    parent: Option<&ir::Agreement>,
+) -> Vec<ir::MaintenanceWindow> {
+    let parent_id = parent.map(|p| p.id.as_str());
+    let (service_index, services) = (&services.index, &services.list);
     let mut maintenance_windows = Vec::new();
     for (mut window, written) in windows {
         for target in &written.applies_to {
@@ -566,15 +781,26 @@ pub(super) fn lower(
         }
         maintenance_windows.push(window);
     }
-    let maintenance_windows = merge(
+    merge(
         parent.map(|p| p.maintenance_windows.as_slice()),
         maintenance_windows,
         parent_id,
         |w| &w.id,
         |w| &mut w.origin,
-    );
+    )
+}
 
-    // Credits and penalties, keyed by the objective they protect.
+/// Credit policies and penalties, keyed by the objective they protect; merged over the parent's.
+fn lower_remedies(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    remedy_items: Vec<AgreementItem>,
+    services: &Services,
+    parent: Option<&ir::Agreement>,
+) -> (Vec<ir::CreditPolicy>, Vec<ir::Penalty>) {
+    let parent_id = parent.map(|p| p.id.as_str());
+    let (written_credits, written_penalties) = (&services.written_credits, &services.written_penalties);
+    let services = &services.list;
     let by_id: ServiceIndex<'_> = services.iter().map(|s| (s.id.as_str(), s)).collect();
     let credit_items = written_credits.len()
         + remedy_items
@@ -588,7 +814,7 @@ pub(super) fn lower(
     // The tree's, then those written in the pieces (a file has one or the other), each built
     // only now.
     let mut tree_items = remedy_items.into_iter();
-    let mut written = written_credits.into_iter().chain(written_penalties);
+    let mut written = written_credits.iter().chain(written_penalties).copied();
     loop {
         let item = match tree_items.next() {
             Some(item) => item,
@@ -647,46 +873,7 @@ pub(super) fn lower(
         |c| &mut c.origin,
     );
 
-    let pricing_tiers = lower_tiers(ctx, &items, parent, &services, &scope);
-
-    let ir = ir::Agreement {
-        id: id.to_string(),
-        title: title.value,
-        source: source.to_string(),
-        kind: kind.unwrap_or(ir::AgreementKind::Customer),
-        level: level.unwrap_or(ir::Level::Customer),
-        extends: parent.map(|p| p.id.clone()),
-        supports,
-        version,
-        status: status.unwrap_or(ir::Status {
-            state: ir::Lifecycle::Draft,
-            date: None,
-        }),
-        provider: provider.unwrap_or_default(),
-        customer: customer.unwrap_or_default(),
-        term: term.unwrap_or(ir::Term {
-            effective: chrono::NaiveDate::MIN,
-            end: None,
-            notice: None,
-        }),
-        review,
-        last_review,
-        revision_plan,
-        clauses,
-        obligations: all_obligations,
-        calendars,
-        priorities,
-        maintenance_windows,
-        services,
-        credit_policies,
-        penalties,
-        pricing_tiers,
-    };
-    Lowered {
-        ir,
-        file: ctx.file,
-        deferred,
-    }
+    (credit_policies, penalties)
 }
 
 fn lower_tiers(
