@@ -10,9 +10,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::sema::ParsedFile;
 use crate::source::{normalize, FileId, ReadError, SourceMap};
-use crate::syntax::{self, ast};
+use crate::syntax::{self, ast, ParsedFile};
 
 /// A problem with the paths slac was given (exit code 2), as opposed to a problem in a spec.
 #[derive(Debug)]

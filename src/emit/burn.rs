@@ -72,11 +72,6 @@ pub fn window_range(window: &Option<Window>) -> String {
     }
 }
 
-/// A decimal as PromQL or YAML prints it: exact, at most 12 decimals, never in exponent form.
-pub fn number(value: Decimal) -> String {
-    value.round_dp(12).normalize().to_string()
-}
-
 /// The burn-rate factor: how many times faster than sustainable the budget burns when
 /// `share` of it is spent within `hours` of a window of `window_hours`.
 pub fn burn_factor(share: Decimal, window_hours: Decimal, hours: i64) -> Decimal {
@@ -114,6 +109,7 @@ pub fn factor(watched: &Watched, window: &BurnWindow) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::number;
 
     #[test]
     fn burn_factors_follow_the_workbook() {

@@ -16,3 +16,8 @@ pub use markdown::{markdown, DocumentContext};
 pub use openslo::{openslo, OpenSloDocuments};
 pub use prometheus::{prometheus, PrometheusRules};
 pub use watched::Note;
+
+/// A decimal as PromQL or YAML prints it: exact, at most 12 decimals, never in exponent form.
+pub fn number(value: rust_decimal::Decimal) -> String {
+    value.round_dp(12).normalize().to_string()
+}

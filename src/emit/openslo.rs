@@ -17,7 +17,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use super::burn::{self, burn_windows, number};
+use super::burn::{self, burn_windows};
+use super::number;
 use super::watched::{watched, Events, Note, Watched};
 use crate::ir::{Agreement, Commitment, Window};
 

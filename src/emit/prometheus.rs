@@ -18,7 +18,8 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::burn::{self, burn_windows, number};
+use super::burn::{self, burn_windows};
+use super::number;
 use super::schedule::{self, Horizon};
 use super::watched::{watched, Events, Note, Series, Watched};
 use crate::ir::{Agreement, DayHours};

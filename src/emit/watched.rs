@@ -7,7 +7,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::burn::number;
+use super::number;
 use crate::ir::{Agreement, Calendar, Commitment, Indicator, Measurement, Objective, Service, Site};
 
 const SECONDS_PER_WEEK: i64 = 7 * 86_400;

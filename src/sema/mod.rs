@@ -31,14 +31,7 @@ pub use agreement::add_period;
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 pub use budget::{calendar_window_bounds, open_seconds_between};
 
-/// One parsed file and the files its imports resolved to.
-#[derive(Debug)]
-pub struct ParsedFile {
-    pub id: FileId,
-    pub name: String,
-    pub ast: ast::File,
-    pub imports: Vec<FileId>,
-}
+pub use crate::syntax::ParsedFile;
 
 /// The result of analysis: the IR of every file (agreements defined in that file), and the
 /// diagnostics. The IR is meaningful only for files without errors.

@@ -42,6 +42,15 @@ mod tree {
     pub(crate) struct TreeParser;
 }
 
+/// One parsed file and the files its imports resolved to.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub id: FileId,
+    pub name: String,
+    pub ast: ast::File,
+    pub imports: Vec<FileId>,
+}
+
 /// Deeper brace nesting than this is refused before parsing (`E103`).
 pub const MAX_NESTING: usize = 64;
 /// A longer line is refused before parsing (`E105`): no spec needs one, and it is how
