@@ -208,7 +208,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> (Option<Config>, Vec<Diagno
         }
     };
     if let Some(problem) = read_problem {
-        return (None, vec![problem]);
+        return (None, vec![Diagnostic::unreadable(file, &problem)]);
     }
     let parsed: ConfigFile = match toml::from_str(sources.text(file)) {
         Ok(parsed) => parsed,

@@ -9,8 +9,6 @@ use std::sync::OnceLock;
 
 use codespan_reporting::files::{self, Files};
 
-use crate::diagnostics::{Code, Diagnostic, Span};
-
 pub type FileId = usize;
 
 /// The largest file slac reads (16 MiB); larger ones get `E102`.
@@ -73,6 +71,59 @@ impl fmt::Display for ReadError {
     }
 }
 
+/// A half-open byte range in one file.
+///
+/// Stored as two `u32`s, since every node of the syntax tree, every entry of the location table
+/// and every label carries one: files are refused above 16 MiB (`source::MAX_FILE_BYTES`), so
+/// no offset needs more. An offset past `u32::MAX` (which no accepted file has) is clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Self {
+            start: narrow(start),
+            end: narrow(end),
+        }
+    }
+
+    /// The byte offset where the span starts.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just past the span.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The span as a range of byte offsets, for slicing the text it points into.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Why the bytes of a file are not taken as its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Larger than `limit` bytes.
+    TooLarge { limit: u64 },
+    /// Not UTF-8: the first bad `byte`, at `offset`.
+    NotUtf8 { offset: usize, byte: u8 },
+}
+
 impl SourceMap {
     pub fn new() -> Self {
         Self::default()
@@ -92,7 +143,7 @@ impl SourceMap {
 
     /// Reads a file, applying the size limit and the UTF-8 check. A file that is too large or
     /// not UTF-8 is still added (so diagnostics can point into it) and its diagnostic returned.
-    pub fn load(&mut self, path: &Path) -> Result<(FileId, Option<Diagnostic>), ReadError> {
+    pub fn load(&mut self, path: &Path) -> Result<(FileId, Option<Unreadable>), ReadError> {
         let bytes = Self::read_bytes(path)?;
         Ok(self.add_bytes(display_path(path), path.to_path_buf(), bytes))
     }
@@ -115,37 +166,29 @@ impl SourceMap {
         read_open(open(path)?, len)
     }
 
-    /// Adds raw bytes, checking size and encoding.
-    pub fn add_bytes(&mut self, name: String, path: PathBuf, bytes: Vec<u8>) -> (FileId, Option<Diagnostic>) {
+    /// Adds raw bytes, checking size and encoding. A file that is too large is added empty,
+    /// one that is not UTF-8 with U+FFFD for each bad sequence, so that a diagnostic can point
+    /// into it (`Diagnostic::unreadable`).
+    pub fn add_bytes(&mut self, name: String, path: PathBuf, bytes: Vec<u8>) -> (FileId, Option<Unreadable>) {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             let id = self.add(name, path, String::new());
-            let diagnostic = Diagnostic::error(
-                Code::E102,
+            return (
                 id,
-                Span::new(0, 0),
-                format!("file is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
-            )
-            .label("file too large")
-            .help("split the agreements into several files and `import` them");
-            return (id, Some(diagnostic));
+                Some(Unreadable::TooLarge {
+                    limit: MAX_FILE_BYTES,
+                }),
+            );
         }
         match String::from_utf8(bytes) {
             Ok(text) => (self.add(name, path, text), None),
             Err(error) => {
                 let offset = error.utf8_error().valid_up_to();
-                let bad = error.as_bytes()[offset];
+                let byte = error.as_bytes()[offset];
                 let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                let id = self.add(name, path, text);
-                // The lossy text holds U+FFFD (3 bytes) where the first bad byte was.
-                let diagnostic = Diagnostic::error(
-                    Code::E101,
-                    id,
-                    Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
-                    format!("file is not valid UTF-8: byte 0x{bad:02X} at offset {offset}"),
+                (
+                    self.add(name, path, text),
+                    Some(Unreadable::NotUtf8 { offset, byte }),
                 )
-                .label("not UTF-8")
-                .help("save the file as UTF-8");
-                (id, Some(diagnostic))
             }
         }
     }
@@ -359,10 +402,14 @@ mod tests {
     #[test]
     fn non_utf8_points_at_the_first_bad_byte() {
         let mut map = SourceMap::new();
-        let (id, diagnostic) = map.add_bytes("x.sla".into(), "x.sla".into(), b"ab\xFFcd".to_vec());
-        let diagnostic = diagnostic.unwrap_or_else(|| unreachable!());
-        assert_eq!(diagnostic.code, Code::E101);
-        assert_eq!(diagnostic.primary.span.start(), 2);
+        let (id, problem) = map.add_bytes("x.sla".into(), "x.sla".into(), b"ab\xFFcd".to_vec());
+        assert_eq!(
+            problem,
+            Some(Unreadable::NotUtf8 {
+                offset: 2,
+                byte: 0xFF
+            })
+        );
         assert_eq!(map.line_column(id, 2), (1, 3));
     }
 }

@@ -135,8 +135,10 @@ impl Workspace {
         );
         workspace.by_path.insert(identity(path), id);
         workspace.project_roots.insert(id, project_root(path));
-        workspace.diagnostics.extend(diagnostic.clone());
         workspace.pending.push((id, diagnostic.is_some()));
+        workspace
+            .diagnostics
+            .extend(diagnostic.map(|p| Diagnostic::unreadable(id, &p)));
         workspace.parse_pending();
         workspace.roots.push(id);
         workspace.resolve_imports();
@@ -162,7 +164,8 @@ impl Workspace {
         self.sources.set_canonical(id, key.clone());
         self.by_path.insert(key, id);
         self.pending.push((id, diagnostic.is_some()));
-        self.diagnostics.extend(diagnostic);
+        self.diagnostics
+            .extend(diagnostic.map(|p| Diagnostic::unreadable(id, &p)));
         id
     }
 

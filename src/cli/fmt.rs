@@ -30,6 +30,7 @@ pub(super) fn fmt(paths: Vec<PathBuf>, check: bool, color: ColorMode) -> Result<
             let (id, problem) = sources
                 .load(&path)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let problem = problem.map(|p| Diagnostic::unreadable(id, &p));
             let outcome = match formatted(&sources, id, problem, color)? {
                 None => Outcome::Refused,
                 Some(text) if text == sources.text(id) => Outcome::Unchanged,
@@ -88,6 +89,7 @@ fn standard_input(check: bool, color: ColorMode) -> Result<Outcome, String> {
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let mut sources = SourceMap::new();
     let (id, problem) = sources.add_bytes("<stdin>".into(), PathBuf::from("<stdin>"), bytes);
+    let problem = problem.map(|p| Diagnostic::unreadable(id, &p));
     Ok(match formatted(&sources, id, problem, color)? {
         None => Outcome::Refused,
         Some(text) if check => {

@@ -15,51 +15,8 @@ use std::borrow::Cow;
 
 use thin_vec::ThinVec;
 
-use crate::source::FileId;
-
-/// A half-open byte range in one file.
-///
-/// Stored as two `u32`s, since every node of the syntax tree, every entry of the location table
-/// and every label carries one: files are refused above 16 MiB (`source::MAX_FILE_BYTES`), so
-/// no offset needs more. An offset past `u32::MAX` (which no accepted file has) is clamped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
-        Self {
-            start: narrow(start),
-            end: narrow(end),
-        }
-    }
-
-    /// The byte offset where the span starts.
-    pub fn start(self) -> usize {
-        self.start as usize
-    }
-
-    /// The byte offset just past the span.
-    pub fn end(self) -> usize {
-        self.end as usize
-    }
-
-    /// The span as a range of byte offsets, for slicing the text it points into.
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start()..self.end()
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-}
+pub use crate::source::Span;
+use crate::source::{FileId, Unreadable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -107,6 +64,29 @@ pub struct Diagnostic {
 const _: () = assert!(std::mem::size_of::<Diagnostic>() == 112);
 
 impl Diagnostic {
+    /// `E102` or `E101` for a file that `SourceMap::add_bytes` could not take as text.
+    pub fn unreadable(file: FileId, problem: &Unreadable) -> Self {
+        match *problem {
+            Unreadable::TooLarge { limit } => Diagnostic::error(
+                Code::E102,
+                file,
+                Span::new(0, 0),
+                format!("file is larger than {} MiB", limit / (1024 * 1024)),
+            )
+            .label("file too large")
+            .help("split the agreements into several files and `import` them"),
+            // The lossy text holds U+FFFD (3 bytes) where the first bad byte was.
+            Unreadable::NotUtf8 { offset, byte } => Diagnostic::error(
+                Code::E101,
+                file,
+                Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
+                format!("file is not valid UTF-8: byte 0x{byte:02X} at offset {offset}"),
+            )
+            .label("not UTF-8")
+            .help("save the file as UTF-8"),
+        }
+    }
+
     /// An error of `code` at `span`; the primary label's text defaults to the code's short title.
     pub fn error(code: Code, file: FileId, span: Span, message: impl Into<String>) -> Self {
         Self {
