@@ -142,7 +142,7 @@ impl SourceMap {
     }
 
     /// Reads a file, applying the size limit and the UTF-8 check. A file that is too large or
-    /// not UTF-8 is still added (so diagnostics can point into it) and its diagnostic returned.
+    /// not UTF-8 is still added (so diagnostics can point into it) and why is returned.
     pub fn load(&mut self, path: &Path) -> Result<(FileId, Option<Unreadable>), ReadError> {
         let bytes = Self::read_bytes(path)?;
         Ok(self.add_bytes(display_path(path), path.to_path_buf(), bytes))
