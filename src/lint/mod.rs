@@ -2,8 +2,12 @@
 //! `rules/` with its docs in a fixed shape; `RULES` is the one registry. Lints read the IR and
 //! point into the source through `ir::Locations`; they never see the AST.
 
+pub mod config;
 mod rules;
 pub mod suppress;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -13,6 +17,8 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::{Code, CodeDocs, Diagnostic};
 use crate::ir::{self, key, Dec, Key, Location, Locations};
+use crate::source::FileId;
+use crate::Checked;
 
 /// The lint codes a selector names: a code (`W303`), a prefix (`W3`, `ALL`) or a rule name
 /// (`watermelon`). `None` when it names no lint.
@@ -219,6 +225,110 @@ pub fn target_percent(objective: &ir::Objective) -> Option<Dec> {
         ir::Commitment::Latency { percentile, .. } => Some(*percentile),
         _ => None,
     }
+}
+
+/// Runs the lints over a checked run, adding their findings to `checked.diagnostics`.
+///
+/// Each file's nearest `slac.toml` decides which lints run and how severe they are; inline
+/// `# slac: allow(...)` comments suppress findings. The rules skip the agreements of a file
+/// that has errors or imports (directly or not) a file that has: their IR, or that of what they
+/// refer to, would be incomplete. A file's rules so depend only on the files it imports, never
+/// on unrelated files of the same run. Configuration and suppression comments are checked
+/// either way. `today` is the date reviews and expiry are judged against.
+pub fn lint_run(checked: &mut Checked, today: NaiveDate) {
+    let spec_files: Vec<FileId> = checked.spec_files().collect();
+    let mut findings: Vec<Diagnostic> = Vec::new();
+
+    // Configurations, each loaded once.
+    let mut configs: BTreeMap<PathBuf, Option<config::Config>> = BTreeMap::new();
+    let mut config_of: BTreeMap<FileId, PathBuf> = BTreeMap::new();
+    // Each file's folder, canonical (a linked file counts where it points), found in parallel;
+    // the search upwards then runs once per folder.
+    let folders: Vec<Option<PathBuf>> = spec_files
+        .par_iter()
+        .map(|&file| {
+            let absolute = match checked.sources.canonical(file) {
+                Some(known) => known.to_path_buf(),
+                None => std::fs::canonicalize(checked.sources.path(file)).ok()?,
+            };
+            absolute.parent().map(Path::to_path_buf)
+        })
+        .collect();
+    let mut by_folder: BTreeMap<&Path, Option<PathBuf>> = BTreeMap::new();
+    for folder in folders.iter().flatten() {
+        by_folder
+            .entry(folder)
+            .or_insert_with(|| config::discover_from(folder));
+    }
+    let discovered: Vec<Option<PathBuf>> = folders
+        .iter()
+        .map(|folder| {
+            folder
+                .as_deref()
+                .and_then(|f| by_folder.get(f).cloned().flatten())
+        })
+        .collect();
+    for (&file, found) in spec_files.iter().zip(discovered) {
+        if let Some(path) = found {
+            if !configs.contains_key(&path) {
+                let (loaded, mut problems) = config::load(&path, &mut checked.sources);
+                findings.append(&mut problems);
+                configs.insert(path.clone(), loaded);
+            }
+            config_of.insert(file, path);
+        }
+    }
+
+    let mut suppressions = Vec::new();
+    let parsed: Vec<_> = spec_files
+        .par_iter()
+        .map(|&file| suppress::parse(file, checked.sources.text(file)))
+        .collect();
+    for (mut found, mut problems) in parsed {
+        suppressions.append(&mut found);
+        findings.append(&mut problems);
+    }
+
+    let blocked = checked.files_reaching_errors();
+    if spec_files.iter().any(|file| !blocked.contains(file)) {
+        // What each file's configuration makes of a finding: its severity, or off.
+        let configure = |mut finding: Diagnostic, checked: &Checked| -> Option<Diagnostic> {
+            let configured = config_of
+                .get(&finding.primary.file)
+                .and_then(|path| configs.get(path))
+                .and_then(Option::as_ref);
+            let setting = match configured {
+                Some(config) => config.setting(checked.sources.path(finding.primary.file), finding.code),
+                None => Some(finding.code.default_severity()),
+            };
+            setting.map(|severity| {
+                finding.severity = severity;
+                finding
+            })
+        };
+        let sound: Vec<&ir::Agreement> = checked
+            .programs
+            .iter()
+            .filter(|(file, _)| !blocked.contains(file))
+            .flat_map(|(_, program)| &program.agreements)
+            .collect();
+        let input = LintInput::new(sound, &checked.locations, today);
+        let lints: Vec<Diagnostic> = run(&input)
+            .into_iter()
+            .filter_map(|f| configure(f, checked))
+            .collect();
+        let kept = suppress::apply(&mut suppressions, lints);
+        findings = concat_into_largest(vec![findings, kept]);
+        // A suppression in a file the rules skipped has had no chance to be used.
+        let unused = suppress::unused(&suppressions)
+            .into_iter()
+            .filter(|f| !blocked.contains(&f.primary.file));
+        findings.extend(unused.filter_map(|f| configure(f, checked)));
+    }
+    let analysis = std::mem::take(&mut checked.diagnostics);
+    checked.diagnostics = concat_into_largest(vec![analysis, findings]);
+    crate::diagnostics::sort(&mut checked.diagnostics);
+    checked.diagnostics.dedup();
 }
 
 #[cfg(test)]
