@@ -246,7 +246,29 @@ pub(crate) fn duplicate_agreement(id: &str, at: (FileId, Span), first: (FileId, 
 /// lowered); imports and file names stay.
 pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     let mut diagnostics = Vec::new();
+    let (mut entries, by_id) = collect_entries(files, &mut diagnostics);
+    let files: &[ParsedFile] = files;
+    let visible = visibility(files);
+    let (mut parent, extends_span) = resolve_extends(&entries, &by_id, files, &visible, &mut diagnostics);
+    break_extends_cycles(&entries, files, &extends_span, &mut parent, &mut diagnostics);
+    cut_deep_chains(&mut entries, files, &parent, &extends_span, &mut diagnostics);
+    let (lowered, locations) = lower_all(&mut entries, files, sources, &parent, &mut diagnostics);
+    check_references(&lowered, &entries, &visible, files, &mut diagnostics);
+    let programs = programs(files, &entries, lowered);
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    Analysis {
+        programs,
+        diagnostics,
+        locations,
+    }
+}
 
+/// Every agreement of the run, and each id's definitions in the order of the run.
+fn collect_entries(
+    files: &mut [ParsedFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Entry>, HashMap<String, Vec<usize>>) {
     // Every agreement of the run, by id, each definition in the order of the run. A second
     // definition is an error, and is analysed all the same: a file's errors do not depend on
     // which other files the run holds or in which order.
@@ -271,16 +293,22 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             });
         }
     }
-    let files: &[ParsedFile] = files;
+    (entries, by_id)
+}
 
-    let visible = visibility(files);
-
-    // Resolve `extends` to a parent entry.
+/// Each agreement's parent, by the `extends` it writes, and where it writes it.
+fn resolve_extends(
+    entries: &[Entry],
+    by_id: &HashMap<String, Vec<usize>>,
+    files: &[ParsedFile],
+    visible: &[BTreeSet<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Option<usize>>, Vec<Option<Span>>) {
     let mut parent: Vec<Option<usize>> = vec![None; entries.len()];
     let mut extends_span: Vec<Option<Span>> = vec![None; entries.len()];
     for (index, entry) in entries.iter().enumerate() {
         let file = &files[entry.file_index];
-        let mut ctx = Ctx::new(file.id, &mut diagnostics);
+        let mut ctx = Ctx::new(file.id, diagnostics);
         let extends: Vec<&ast::Ident> = entry
             .ast
             .iter()
@@ -338,6 +366,17 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
         }
     }
 
+    (parent, extends_span)
+}
+
+/// Reports each cycle of `extends` and cuts it, so that no agreement is its own ancestor.
+fn break_extends_cycles(
+    entries: &[Entry],
+    files: &[ParsedFile],
+    extends_span: &[Option<Span>],
+    parent: &mut [Option<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     // Cycles of `extends`: each is reported once, naming every agreement in it. Each agreement
     // is walked once (a walk stops at one already walked), so a long chain costs linear time.
     const UNSEEN: u8 = 0;
@@ -362,7 +401,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
                 .min_by_key(|&(_, &i)| i)
                 .map_or(0, |(at, _)| at);
             cycle.rotate_left(smallest);
-            report_extends_cycle(&cycle, &entries, files, &extends_span, &mut diagnostics);
+            report_extends_cycle(&cycle, entries, files, extends_span, diagnostics);
             for &member in &cycle {
                 in_cycle[member] = true;
             }
@@ -376,10 +415,20 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             parent[index] = None;
         }
     }
+}
 
+/// Reports the first agreement past `MAX_EXTENDS_DEPTH` in a chain, and keeps it and those
+/// below it from being lowered.
+fn cut_deep_chains(
+    entries: &mut [Entry],
+    files: &[ParsedFile],
+    parent: &[Option<usize>],
+    extends_span: &[Option<Span>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     // A chain of `extends` deeper than the limit: the first agreement past it is an error, and
     // it and everything below it are not lowered (each would copy the whole chain's items).
-    let depth = depths(&parent);
+    let depth = depths(parent);
     for index in 0..entries.len() {
         if depth[index] == MAX_EXTENDS_DEPTH + 1 {
             let file = files[entries[index].file_index].id;
@@ -401,13 +450,22 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             entries[index].ast.take();
         }
     }
+}
 
+/// Every agreement lowered to the IR, parents first, and where each item was written.
+fn lower_all(
+    entries: &mut [Entry],
+    files: &[ParsedFile],
+    sources: &SourceMap,
+    parent: &[Option<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Option<Lowered>>, ir::Locations) {
     // Lower parents before children. Agreements at one depth of inheritance depend only on
     // shallower ones, so each depth is lowered in parallel; results are merged in definition
     // order, which keeps diagnostics and the location table the same on any number of threads.
     let mut locations = ir::Locations::default();
     let mut lowered: Vec<Option<Lowered>> = (0..entries.len()).map(|_| None).collect();
-    for level in depth_levels(&parent) {
+    for level in depth_levels(parent) {
         let jobs: Vec<(usize, ast::Agreement)> = level
             .into_iter()
             .filter_map(|index| Some((index, entries[index].ast.take()?)))
@@ -435,7 +493,18 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
         }
     }
 
-    // References across agreements.
+    (lowered, locations)
+}
+
+/// Checks the references across agreements (`supports`, `depends on` another agreement's
+/// service) once every agreement is lowered.
+fn check_references(
+    lowered: &[Option<Lowered>],
+    entries: &[Entry],
+    visible: &[BTreeSet<usize>],
+    files: &[ParsedFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut by_id_lowered: HashMap<&str, Vec<(usize, &Lowered)>> = HashMap::default();
     for (index, l) in lowered.iter().enumerate() {
         if let Some(l) = l {
@@ -448,20 +517,27 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     for (index, l) in lowered.iter().enumerate() {
         let Some(l) = l else { continue };
         let file_index = entries[index].file_index;
-        let mut ctx = Ctx::new(l.file, &mut diagnostics);
+        let mut ctx = Ctx::new(l.file, diagnostics);
         for reference in &l.deferred {
             check_deferred(
                 &mut ctx,
                 reference,
                 &by_id_lowered,
-                &entries,
+                entries,
                 &visible[file_index],
                 files,
                 file_index,
             );
         }
     }
+}
 
+/// The IR of each file: its agreements in the order of definition, second definitions left out.
+fn programs(
+    files: &[ParsedFile],
+    entries: &[Entry],
+    lowered: Vec<Option<Lowered>>,
+) -> BTreeMap<FileId, ir::Program> {
     let mut programs: BTreeMap<FileId, ir::Program> = files
         .iter()
         .map(|f| {
@@ -475,7 +551,6 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             )
         })
         .collect();
-    // Agreements in each file's order of definition.
     for (index, l) in lowered.into_iter().enumerate() {
         if let Some(l) = l.filter(|_| !entries[index].duplicate) {
             let file_id = files[entries[index].file_index].id;
@@ -484,13 +559,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
             }
         }
     }
-    crate::diagnostics::sort(&mut diagnostics);
-    diagnostics.dedup();
-    Analysis {
-        programs,
-        diagnostics,
-        locations,
-    }
+    programs
 }
 
 /// For each file, the set of file indexes whose agreements it can name: itself and everything
