@@ -57,20 +57,20 @@ fn main() {
     }
     let folder = tempfile::tempdir().unwrap();
     let typical = folder.path().join("typical.sla");
-    std::fs::write(&typical, slac::corpus::spec(7, 4)).unwrap();
+    std::fs::write(&typical, slac_corpus::spec(7, 4)).unwrap();
     let large = folder.path().join("large.sla");
-    std::fs::write(&large, slac::corpus::spec(11, 5_000)).unwrap();
+    std::fs::write(&large, slac_corpus::spec(11, 5_000)).unwrap();
     let larger = folder.path().join("larger.sla");
-    std::fs::write(&larger, slac::corpus::spec(11, 10_000)).unwrap();
+    std::fs::write(&larger, slac_corpus::spec(11, 10_000)).unwrap();
     let dense = folder.path().join("dense.sla");
     std::fs::write(&dense, dense_spec(10_000)).unwrap();
     let corpus = folder.path().join("corpus");
-    slac::corpus::write_corpus(&corpus, 10_000, 5).unwrap();
+    slac_corpus::write_corpus(&corpus, 10_000, 5).unwrap();
     // Seeds past the corpus's, so that no agreement id is defined twice.
     let first = folder.path().join("large-1.sla");
-    std::fs::write(&first, slac::corpus::spec(20_010, 5_000)).unwrap();
+    std::fs::write(&first, slac_corpus::spec(20_010, 5_000)).unwrap();
     let second = folder.path().join("large-2.sla");
-    std::fs::write(&second, slac::corpus::spec(20_011, 5_000)).unwrap();
+    std::fs::write(&second, slac_corpus::spec(20_011, 5_000)).unwrap();
 
     let mut rows = Vec::new();
     for (name, paths) in [
@@ -209,7 +209,7 @@ fn write_tickets(path: &Path, count: usize) {
 /// A spec of `services` services of eight one-line objectives each, none monitored: the
 /// corpus's header (parties, term, calendar, priorities, maintenance), then the services.
 fn dense_spec(services: usize) -> String {
-    let corpus = slac::corpus::spec(11, 1);
+    let corpus = slac_corpus::spec(11, 1);
     let head = corpus.split("  service svc-0 ").next().unwrap();
     let mut text = head.to_string();
     for index in 0..services {

@@ -61,7 +61,7 @@ fn main() {
         return;
     }
     let folder = tempfile::tempdir().unwrap();
-    let files = slac::corpus::write_corpus(folder.path(), 10_000, 5).unwrap();
+    let files = slac_corpus::write_corpus(folder.path(), 10_000, 5).unwrap();
     let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
     // One run each first, so that the files are in the page cache for every measured run.
     run(folder.path(), 1);

@@ -22,7 +22,7 @@ const SERVICES: usize = 5;
 
 fn corpus() -> (tempfile::TempDir, Vec<PathBuf>, u64) {
     let folder = tempfile::tempdir().unwrap();
-    let files = slac::corpus::write_corpus(folder.path(), FILES, SERVICES).unwrap();
+    let files = slac_corpus::write_corpus(folder.path(), FILES, SERVICES).unwrap();
     let bytes = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
     (folder, files, bytes)
 }
@@ -94,7 +94,7 @@ fn pipeline(c: &mut Criterion) {
 /// analysis, lints and the report, process start and exit included.
 fn large_corpus_process(c: &mut Criterion) {
     let folder = tempfile::tempdir().unwrap();
-    let files = slac::corpus::write_corpus(folder.path(), 10_000, SERVICES).unwrap();
+    let files = slac_corpus::write_corpus(folder.path(), 10_000, SERVICES).unwrap();
     let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
     let binary = env!("CARGO_BIN_EXE_slac");
     let mut group = c.benchmark_group("check-10k-files");
@@ -117,7 +117,7 @@ fn large_corpus_process(c: &mut Criterion) {
 fn single_file_process(c: &mut Criterion) {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("typical.sla");
-    std::fs::write(&path, slac::corpus::spec(7, 4)).unwrap();
+    std::fs::write(&path, slac_corpus::spec(7, 4)).unwrap();
     let binary = env!("CARGO_BIN_EXE_slac");
     let mut group = c.benchmark_group("single-file");
     group.sample_size(50);

@@ -8,7 +8,6 @@
 pub mod batches;
 pub mod business_time;
 pub mod cli;
-pub mod corpus;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;

@@ -173,7 +173,7 @@ fn batches_done_out_of_order_are_reported_in_order() {
     for index in 0..40u64 {
         let services = if index % 10 == 0 { 100 } else { 5 };
         let path = folder.path().join(format!("spec-{index:02}.sla"));
-        std::fs::write(path, slac::corpus::spec(index, services)).unwrap();
+        std::fs::write(path, slac_corpus::spec(index, services)).unwrap();
     }
     let paths = [folder.path().to_path_buf()];
     let expected = whole(&paths);

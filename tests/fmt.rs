@@ -230,7 +230,7 @@ proptest! {
     /// and means the same as the generated spec.
     #[test]
     fn layout_does_not_matter(seed in 0u64..10_000, separators in proptest::collection::vec(any::<u8>(), 1..64)) {
-        let spec = slac::corpus::spec(seed, 2);
+        let spec = slac_corpus::spec(seed, 2);
         let single_spaced = respaced(&spec, &[0]);
         let mangled = respaced(&spec, &separators);
         let canonical = format(&single_spaced).unwrap();

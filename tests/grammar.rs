@@ -314,7 +314,7 @@ fn a_file_parsed_piece_by_piece_is_the_file_parsed_whole() {
 #[test]
 fn a_large_spec_is_parsed_in_pieces() {
     use slac::syntax::ast::AgreementItem;
-    let text = slac::corpus::spec(3, 300);
+    let text = slac_corpus::spec(3, 300);
     assert!(text.len() > 3 * 64 * 1024, "{} bytes", text.len());
     assert!(slac::syntax::pieces_agree(&text, 64 * 1024));
     let (tree, diagnostics) = slac::syntax::parse(0, &text);
@@ -358,7 +358,7 @@ fn a_large_spec_is_parsed_in_pieces() {
 /// escape in one of them is still reported, once, where it is, and the file's IR is whole.
 #[test]
 fn a_large_specs_deferred_services_report_their_own_problems() {
-    let spec = slac::corpus::spec(3, 300);
+    let spec = slac_corpus::spec(3, 300);
     let good = slac::check_source(std::path::Path::new("large.sla"), &spec);
     assert!(!good.has_errors(), "{:?}", good.diagnostics);
     let services: usize = good.agreements().map(|a| a.services.len()).sum();
@@ -382,7 +382,7 @@ fn a_large_specs_deferred_services_report_their_own_problems() {
 /// written, a second policy for one objective pointing at the first.
 #[test]
 fn a_large_specs_credits_and_penalties_report_their_own_problems() {
-    let spec = slac::corpus::spec(3, 300);
+    let spec = slac_corpus::spec(3, 300);
     let penalty = "  penalty for svc-3.availability {\n    1% of monthly fee per breach\n  }\n";
     let unknown = "  penalty for nosuch.availability {\n    1% of monthly fee per breach\n  }\n";
     let end = spec.rfind('}').expect("the agreement's closing brace");
@@ -433,7 +433,7 @@ fn a_large_specs_credits_and_penalties_report_their_own_problems() {
 /// building its services finds, as the whole parse does, though its first parse builds none.
 #[test]
 fn a_refused_large_spec_reports_its_services_problems() {
-    let spec = slac::corpus::spec(3, 100);
+    let spec = slac_corpus::spec(3, 100);
     let crowded = format!(
         "  service crowded \"Crowded\" {{\n{}  }}\n\n",
         "    response P1 within 1h\n".repeat(slac::syntax::MAX_OBJECTIVES + 1)
@@ -448,4 +448,20 @@ fn a_refused_large_spec_reports_its_services_problems() {
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E104", "E106"], "{diagnostics:?}");
     assert!(slac::syntax::pieces_agree(&text, 64 * 1024));
+}
+
+/// The generated specs that the benchmarks and the tests above parse are valid, and the same
+/// for the same seed.
+#[test]
+fn generated_specs_are_valid_and_deterministic() {
+    for seed in 0..20 {
+        let text = slac_corpus::spec(seed, 3);
+        assert_eq!(text, slac_corpus::spec(seed, 3));
+        let checked = slac::check_source(std::path::Path::new("generated.sla"), &text);
+        assert!(
+            checked.diagnostics.is_empty(),
+            "seed {seed}: {:?}",
+            checked.diagnostics
+        );
+    }
 }

@@ -25,7 +25,7 @@ fn check(paths: &[std::path::PathBuf]) {
 fn memory_is_released_after_each_large_batch_only() {
     release_memory_with(count);
     let folder = tempfile::tempdir().unwrap();
-    let small = slac::corpus::write_corpus(&folder.path().join("small"), 40, 2).unwrap();
+    let small = slac_corpus::write_corpus(&folder.path().join("small"), 40, 2).unwrap();
     check(&small);
     assert_eq!(CALLS.load(Ordering::SeqCst), 0, "small files");
 
@@ -33,7 +33,7 @@ fn memory_is_released_after_each_large_batch_only() {
     let mut paths = small.clone();
     for (seed, name) in [(20_001, "a-large.sla"), (20_002, "b-large.sla")] {
         let path = folder.path().join(name);
-        std::fs::write(&path, slac::corpus::spec(seed, 1_300)).unwrap();
+        std::fs::write(&path, slac_corpus::spec(seed, 1_300)).unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > BATCH_BYTES);
         paths.insert(20, path);
     }

@@ -1085,7 +1085,7 @@ agreement child "Child" {
             assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
             checked.agreements().flat_map(|a| a.services.clone()).collect()
         }
-        let large = services(&crate::corpus::spec(3, SHARED_FROM_SERVICES + 1));
+        let large = services(&slac_corpus::spec(3, SHARED_FROM_SERVICES + 1));
         let (first, second) = (&large[0], &large[1]);
         assert_eq!(
             same(find(first, "response.P2"), find(second, "response.P2")),
@@ -1113,7 +1113,7 @@ agreement child "Child" {
         }
         assert!(pairs > changed.len(), "{pairs} shared pairs");
 
-        let small = services(&crate::corpus::spec(3, SHARED_FROM_SERVICES));
+        let small = services(&slac_corpus::spec(3, SHARED_FROM_SERVICES));
         let (first, second) = (&small[0], &small[1]);
         assert_eq!(find(first, "response.P2"), find(second, "response.P2"));
         assert_eq!(

@@ -109,22 +109,3 @@ pub fn write_corpus(folder: &Path, files: usize, services: usize) -> io::Result<
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_specs_are_valid_and_deterministic() {
-        for seed in 0..20 {
-            let text = spec(seed, 3);
-            assert_eq!(text, spec(seed, 3));
-            let checked = crate::check_source(Path::new("generated.sla"), &text);
-            assert!(
-                checked.diagnostics.is_empty(),
-                "seed {seed}: {:?}",
-                checked.diagnostics
-            );
-        }
-    }
-}
