@@ -6,6 +6,7 @@
 use std::fmt::{self, Write as _};
 
 use regex_syntax::hir::{Class, Hir, HirKind};
+use rustc_hash::FxHashMap as HashMap;
 
 /// One vector selector: an optional metric name and its label matchers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,23 +203,19 @@ fn check_matchers(selector: &mut Selector) -> Result<(), SelectorError> {
             MatchOp::Equal => matcher.value.is_empty(),
             MatchOp::NotEqual => !matcher.value.is_empty(),
             MatchOp::Regex | MatchOp::NotRegex => {
-                let anchored = format!("^(?:{})$", matcher.value);
-                let regex = regex::RegexBuilder::new(&anchored)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|_| {
-                        SelectorError(format!(
-                            "`{}` is not a regular expression Prometheus accepts",
-                            shown(&matcher.value)
-                        ))
-                    })?;
+                let Some(matches_empty) = regex_matches_empty(&matcher.value) else {
+                    return error(format!(
+                        "`{}` is not a regular expression Prometheus accepts",
+                        shown(&matcher.value)
+                    ));
+                };
                 if matcher.op == MatchOp::NotRegex && matches_every_value(&matcher.value) {
                     return error(format!(
                         "`{}!~` refuses every value, so the selector matches no series and an outage would go unseen",
                         shown(&matcher.name)
                     ));
                 }
-                regex.is_match("") == (matcher.op == MatchOp::Regex)
+                matches_empty == (matcher.op == MatchOp::Regex)
             }
         };
         matches_empty.push(empty);
@@ -239,6 +236,36 @@ fn check_matchers(selector: &mut Selector) -> Result<(), SelectorError> {
         return error("every label matcher also matches series without that label: add one that needs a value, or a metric name");
     }
     Ok(())
+}
+
+/// Whether the regular expression `pattern`, anchored as Prometheus anchors it, matches the
+/// empty string; `None` when Prometheus would refuse it (bad syntax, or too large).
+///
+/// Compiling a pattern costs far more than the rest of a selector's check, and specs repeat
+/// their patterns (`code!~"5.."` in every service), so each thread remembers the answers for
+/// the patterns it has seen, a bounded number of them.
+fn regex_matches_empty(pattern: &str) -> Option<bool> {
+    const REMEMBERED: usize = 1024;
+    thread_local! {
+        static SEEN: std::cell::RefCell<HashMap<String, Option<bool>>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    if let Some(known) = SEEN.with_borrow(|seen| seen.get(pattern).copied()) {
+        return known;
+    }
+    let anchored = format!("^(?:{pattern})$");
+    let answer = regex::RegexBuilder::new(&anchored)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+        .map(|regex| regex.is_match(""));
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() >= REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(pattern.to_string(), answer);
+    });
+    answer
 }
 
 /// Whether `pattern` matches every string: `.*` in its usual spellings (`(.*)`, `.*|x`,
