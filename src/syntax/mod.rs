@@ -18,6 +18,7 @@ pub mod ast;
 mod build;
 pub mod comments;
 mod expected;
+mod imports;
 mod pieces;
 pub mod tokens;
 
@@ -29,6 +30,7 @@ use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::source::FileId;
 
 pub use expected::describe_rule;
+pub use imports::import_paths;
 
 /// The parser that explains syntax errors.
 #[derive(Parser)]

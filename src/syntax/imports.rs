@@ -1,0 +1,103 @@
+//! The paths a file imports, read from its first lines without parsing it, so that the files
+//! of a run that import each other can be grouped before any is parsed (see `batches.rs`).
+//! The parse stays the one source of truth: the grouping only decides which files are checked
+//! together, and a file's diagnostics do not depend on it. For a file that parses, the paths
+//! are those of its syntax tree (a test checks this on every fixture); for one that does not,
+//! they are a guess.
+
+/// The paths named by the `import "..."` statements at the top of `text`, in order.
+pub fn import_paths(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut at = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut paths = Vec::new();
+    loop {
+        at = skip_blank(bytes, at);
+        let Some(rest) = bytes.get(at..).filter(|rest| rest.starts_with(b"import")) else {
+            return paths;
+        };
+        let after = skip_blank(bytes, at + "import".len());
+        if after == at + "import".len() && rest.get(6).is_some_and(|&b| is_ident(b)) {
+            return paths;
+        }
+        if bytes.get(after) != Some(&b'"') {
+            return paths;
+        }
+        let Some(close) = closing_quote(bytes, after) else {
+            return paths;
+        };
+        paths.push(unescape(&text[after + 1..close]));
+        at = close + 1;
+    }
+}
+
+/// The index past the spaces and `#` comments from `at`.
+fn skip_blank(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        match bytes.get(at) {
+            Some(b' ' | b'\t'..=b'\r') => at += 1,
+            Some(b'#') => {
+                at = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |line| at + line);
+            }
+            _ => return at,
+        }
+    }
+}
+
+fn is_ident(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// The index of the `"` that closes the text opening at `open`.
+fn closing_quote(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut at = open + 1;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => return Some(at),
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+fn unescape(body: &str) -> String {
+    if !body.contains('\\') {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_imports_are_read_past_comments_and_a_byte_order_mark() {
+        let text = "\u{FEFF}# shared terms\nimport \"corp.sla\"  # the base\n\n  import\n\"a/b c.sla\"\nagreement x \"X\" { import }";
+        assert_eq!(import_paths(text), ["corp.sla", "a/b c.sla"]);
+        assert_eq!(import_paths("import \"q\\\"uote.sla\""), ["q\"uote.sla"]);
+    }
+
+    #[test]
+    fn reading_stops_at_anything_that_is_not_an_import() {
+        assert!(import_paths("agreement x \"X\" {}\nimport \"late.sla\"").is_empty());
+        assert!(import_paths("imports \"x.sla\"").is_empty());
+        assert!(import_paths("import-x \"x.sla\"").is_empty());
+        assert!(import_paths("import corp.sla").is_empty());
+        assert_eq!(import_paths("import \"a.sla\" import \"unclosed"), ["a.sla"]);
+        assert!(import_paths("").is_empty());
+    }
+}
