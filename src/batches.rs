@@ -1,6 +1,13 @@
-//! Checking a run in batches of files, so that memory is bounded by a batch, not by the run:
-//! `slac check` on 10,000 files holds 32 of them (with what they import) per thread at a time,
-//! and a large file is checked alongside no more than its own size in other files.
+//! `slac check`'s engine, for every output format: a run checked in batches of files, so
+//! that memory is bounded by a batch, not by the run. On 10,000 files it holds 32 of them
+//! (with what they import) per thread at a time, and a large file is checked alongside no
+//! more than its own size in other files.
+//!
+//! The named files are taken in the order of their canonical paths (see
+//! `workspace::identified_sla_files`), so a run does not depend on the order or the spelling
+//! of its arguments. A batch starts from named files that no file imports (`starting_files`):
+//! a file that others import is checked with them, once, so an import chain of any length is
+//! loaded once rather than once per batch.
 //!
 //! Each batch is loaded, analyzed and linted as a run of its own, by one thread, and its
 //! syntax trees and IR are dropped; its diagnostics are then handed over file by file, in the
@@ -9,15 +16,15 @@
 //! diagnostics do not depend on how the run is cut (lints skip only the files that reach an
 //! error, see [`crate::lint`]). Across batches, this module keeps what a whole run would
 //! compare: which agreement ids are taken (`E203`), which imported and configuration files
-//! were already reported, and the import graph, so that output comes in the order of a whole
-//! run: the files named, in order, then the files only imported, in the order they are first
-//! imported, then configuration files.
+//! were already reported, and the import graph. Output comes in the order of the batches:
+//! the files that start them, then the named files that others import, then the files only
+//! imported, in the order they are first imported, then configuration files.
 //!
-//! One difference remains, about an agreement id defined twice in different batches: the
-//! definition in the later batch is the one reported (`E203`), whereas a whole run reports the
-//! one in the file it numbers later: the same, except when the earlier batch only imports its
-//! file (a whole run numbers imported files after every named file). Both analyse the second
-//! definition, so its other errors are reported either way.
+//! One difference from a whole run (`crate::check`) remains, about an agreement id defined
+//! twice in different batches: the definition in the later batch is the one reported
+//! (`E203`), whereas a whole run reports the one in the file it numbers later: the same,
+//! except when the earlier definition is in a file that a later batch imports. Both analyse
+//! the second definition, so its other errors are reported either way.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -128,16 +135,23 @@ pub fn check_in_batches(
     // Shared with each batch's workspace: named files keep their own project root in
     // whichever batch imports them.
     let named = Arc::new(named);
-    let lens: Vec<u64> = roots.iter().map(|file| file.len).collect();
+    // A batch starts from the named files that no file imports; the others are checked with
+    // the files that import them, once.
+    let starts: Vec<SlaFile> = starting_files(&roots, allow_outside)
+        .into_iter()
+        .map(|index| roots[index].clone())
+        .collect();
+    let lens: Vec<u64> = starts.iter().map(|file| file.len).collect();
     let batches: Vec<&[SlaFile]> = cut(&lens, batch_files, BATCH_BYTES)
         .into_iter()
-        .map(|batch| &roots[batch])
+        .map(|batch| &starts[batch])
         .collect();
     let load = |index: usize| {
         Workspace::load_roots(batches[index].to_vec(), allow_outside, Arc::clone(&named)).map(crate::analyze)
     };
     let run = Run {
         named: Arc::clone(&named),
+        starts: starts.iter().map(|file| file.identity.clone()).collect(),
         ..Run::default()
     };
     let queue = Queue::new(run, emit);
@@ -184,6 +198,109 @@ pub fn check_in_batches(
         .finish(&roots, settler.emit)
         .map_err(BatchError::Output)?;
     Ok(settler.run.totals)
+}
+
+/// The named files (indexes into `named`, in order) from which the batches start: those that
+/// no file of the run imports, and the first of each group that only import each other (a
+/// cycle, reported as such). Every named file is then a start or imported by one, directly or
+/// not, so each is checked, and a file imported by many is checked with them rather than
+/// again as a start of its own. An import chain of thousands of named files is so one batch,
+/// each file loaded once, not a batch per file reloading the chain below it.
+///
+/// The imports are read from the top of each file without parsing it
+/// (`syntax::import_paths`): they only group the files, and a file's diagnostics do not depend
+/// on the grouping.
+fn starting_files(named: &[SlaFile], allow_outside: bool) -> Vec<usize> {
+    let graph = ImportGraph::scan(named, allow_outside);
+    let imported: HashSet<&Path> = graph.edges.values().flatten().map(PathBuf::as_path).collect();
+    let mut starts: Vec<usize> = (0..named.len())
+        .filter(|&index| !imported.contains(named[index].identity.as_path()))
+        .collect();
+    let mut reached: HashSet<&Path> = HashSet::new();
+    for &start in &starts {
+        graph.reach(&named[start].identity, &mut reached);
+    }
+    for (index, file) in named.iter().enumerate() {
+        if !reached.contains(file.identity.as_path()) {
+            starts.push(index);
+            graph.reach(&file.identity, &mut reached);
+        }
+    }
+    starts.sort_unstable();
+    starts
+}
+
+/// Which files import which, by identity, as read from their first lines.
+struct ImportGraph {
+    edges: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl ImportGraph {
+    /// Reads the imports of the named files and of every file they reach, level by level,
+    /// each level in parallel. Files that cannot be read, or are not regular files (a FIFO
+    /// must be read once, by the check), import nothing here.
+    fn scan(named: &[SlaFile], allow_outside: bool) -> ImportGraph {
+        let mut edges: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        let mut seen: HashSet<PathBuf> = named.iter().map(|file| file.identity.clone()).collect();
+        // (path, identity, the project its imports must stay in), as the check reads them:
+        // a named file's own project, shared by the files it imports.
+        let mut level: Vec<(PathBuf, PathBuf, Option<PathBuf>)> = named
+            .iter()
+            .filter(|file| !file.special)
+            .map(|file| {
+                let project = (!allow_outside).then(|| workspace::project_root(&file.path));
+                (file.path.clone(), file.identity.clone(), project)
+            })
+            .collect();
+        while !level.is_empty() {
+            let scanned: Vec<_> = level
+                .into_par_iter()
+                .map(|(path, identity, project)| {
+                    let targets = imports_of(&path, project.as_deref());
+                    (identity, project, targets)
+                })
+                .collect();
+            level = Vec::new();
+            for (identity, project, targets) in scanned {
+                for (path, target) in &targets {
+                    if seen.insert(target.clone()) {
+                        level.push((path.clone(), target.clone(), project.clone()));
+                    }
+                }
+                edges.insert(identity, targets.into_iter().map(|(_, target)| target).collect());
+            }
+        }
+        ImportGraph { edges }
+    }
+
+    /// Adds `from` and every file it imports, directly or not, to `reached`.
+    fn reach<'g>(&'g self, from: &'g Path, reached: &mut HashSet<&'g Path>) {
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if reached.insert(file) {
+                stack.extend(self.edges.get(file).into_iter().flatten().map(PathBuf::as_path));
+            }
+        }
+    }
+}
+
+/// The files that `path` imports (each as its path and its identity), as far as its first
+/// lines tell, leaving out those outside `project` (refused when checked).
+fn imports_of(path: &Path, project: Option<&Path>) -> Vec<(PathBuf, PathBuf)> {
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    let Some(bytes) = regular.then(|| SourceMap::read_bytes(path).ok()).flatten() else {
+        return Vec::new();
+    };
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    crate::syntax::import_paths(&String::from_utf8_lossy(&bytes))
+        .into_iter()
+        .map(|import| crate::source::normalize(&base.join(import)))
+        .map(|target| {
+            let identity = workspace::identity(&target);
+            (target, identity)
+        })
+        .filter(|(_, identity)| project.is_none_or(|root| identity.starts_with(root)))
+        .collect()
 }
 
 /// What [`release_memory_with`] was given.
@@ -379,6 +496,9 @@ fn definitions(checked: &Checked) -> Vec<Definition> {
 struct Run {
     /// The identities of the files named on the command line, with their place in the run.
     named: Arc<HashMap<PathBuf, usize>>,
+    /// The named files that start a batch (`starting_files`); every other file is reported
+    /// by the first batch that imports it.
+    starts: HashSet<PathBuf>,
     /// The import cycles reported so far, each as the sorted identities of its files.
     cycles: HashSet<Vec<PathBuf>>,
     /// Files only imported, and configuration files, already reported.
@@ -406,13 +526,13 @@ fn identity_of(sources: &SourceMap, file: FileId) -> &Path {
 }
 
 impl Run {
-    /// Whether the diagnostics of `file` belong to this batch: a named file is reported by the
-    /// batch that names it; a file only imported, by the first batch that imports it.
+    /// Whether the diagnostics of `file` belong to this batch: a file that starts a batch is
+    /// reported by that batch; any other, by the first batch that imports it.
     fn owns(&self, roots: &[FileId], file: FileId, identity: &Path) -> bool {
         if roots.contains(&file) {
             return true;
         }
-        !self.named.contains_key(identity) && !self.reported.contains(identity)
+        !self.starts.contains(identity) && !self.reported.contains(identity)
     }
 
     /// Reports a batch checked and linted, unless it defines an agreement id that an earlier
@@ -569,12 +689,17 @@ impl Run {
         Ok(())
     }
 
-    /// Hands over what was held back: files only imported, in the order a whole run numbers
-    /// them (breadth-first from the named files, in order), then configuration files.
+    /// Hands over what was held back: the named files that other files import, in order,
+    /// then files only imported, in the order a whole run numbers them (breadth-first from
+    /// the named files, in order), then configuration files.
     fn finish(&mut self, roots: &[SlaFile], emit: &mut Emit<'_>) -> io::Result<()> {
         let mut seen: HashSet<&Path> = roots.iter().map(|file| file.identity.as_path()).collect();
         let mut queue: VecDeque<&Path> = roots.iter().map(|file| file.identity.as_path()).collect();
-        let mut order: Vec<PathBuf> = Vec::new();
+        let mut order: Vec<PathBuf> = roots
+            .iter()
+            .filter(|file| !self.starts.contains(&file.identity))
+            .map(|file| file.identity.clone())
+            .collect();
         while let Some(file) = queue.pop_front() {
             for imported in self.imports.get(file).into_iter().flatten() {
                 if seen.insert(imported) {

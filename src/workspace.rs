@@ -492,7 +492,7 @@ fn import_too_deep(file: FileId, import: &ast::Import) -> Diagnostic {
 }
 
 /// The identity of a file for de-duplication: its canonical path where it exists.
-fn identity(path: &Path) -> PathBuf {
+pub(crate) fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| {
         // A file that does not exist yet: absolute, so that it compares with project roots.
         let absolute = std::env::current_dir()
@@ -539,13 +539,15 @@ pub struct SlaFile {
     pub special: bool,
 }
 
-/// The `.sla` files that `paths` name (as `sla_files`), each with its identity and size. A file
+/// The `.sla` files that `paths` name (as `sla_files`), each with its identity and size, in
+/// the order of their identities: a run does not depend on the order its paths are given in,
+/// nor on how they are spelled. A file
 /// found in a folder, not through a link, is the folder's canonical path and its name, so a
 /// folder of 10,000 files costs one `realpath` rather than 10,000 (each a `readlink` per
 /// component of the path); the others are resolved in parallel. The size costs one `statx`
 /// per file, which reading then saves (see `SourceMap::read_listed`).
 pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<SlaFile>, InputError> {
-    Ok(collect_all(paths)?
+    let mut files: Vec<SlaFile> = collect_all(paths)?
         .into_par_iter()
         .map(|found| {
             let len = found
@@ -559,7 +561,11 @@ pub fn identified_sla_files(paths: &[PathBuf]) -> Result<Vec<SlaFile>, InputErro
                 special: found.special,
             }
         })
-        .collect())
+        .collect();
+    // A file named twice (through a link, or as `x.sla` and `./x.sla`) comes first under the
+    // spelling that sorts first, which the callers keep.
+    files.sort_by(|a, b| (&a.identity, &a.path).cmp(&(&b.identity, &b.path)));
+    Ok(files)
 }
 
 /// The `.sla` files that `paths` name: files as given, folders searched as `collect` does.

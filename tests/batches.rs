@@ -13,9 +13,9 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
 }
 
-/// The rendering (with snippets, so labels in other files count too) and the totals of a
-/// whole run.
-fn whole(paths: &[PathBuf]) -> (String, Totals) {
+/// The rendering of each file's diagnostics (with snippets, so labels in other files count
+/// too), sorted, the totals of a whole run, and the whole rendering in order.
+fn whole(paths: &[PathBuf]) -> (Vec<String>, Totals, String) {
     let mut checked = slac::check(paths).unwrap();
     slac::lint(&mut checked, today());
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -24,17 +24,27 @@ fn whole(paths: &[PathBuf]) -> (String, Totals) {
         errors,
         warnings: checked.diagnostics.len() - errors,
     };
-    (render(&checked.sources, &checked.diagnostics), totals)
+    let mut files: Vec<String> = checked
+        .diagnostics
+        .chunk_by(|a, b| a.primary.file == b.primary.file)
+        .map(|group| render(&checked.sources, group))
+        .collect();
+    let in_order = files.concat();
+    files.sort();
+    (files, totals, in_order)
 }
 
-fn batched(paths: &[PathBuf], batch_files: usize) -> (String, Totals) {
-    let mut out = String::new();
+/// As `whole`, in batches, with the rendering in the order it was handed over.
+fn batched(paths: &[PathBuf], batch_files: usize) -> (Vec<String>, Totals, String) {
+    let mut files = Vec::new();
     let totals = check_in_batches(paths, false, today(), batch_files, &mut |sources, diagnostics| {
-        out.push_str(&render(sources, diagnostics));
+        files.push(render(sources, diagnostics));
         Ok(())
     })
     .unwrap();
-    (out, totals)
+    let in_order = files.concat();
+    files.sort();
+    (files, totals, in_order)
 }
 
 /// A project with what makes batches differ from a whole run if anything does: files only
@@ -108,19 +118,28 @@ fn batches_report_what_a_whole_run_reports() {
     for paths in runs {
         let expected = whole(&paths);
         if paths[0] == project.path() {
+            let all = expected.0.concat();
             for code in ["E201", "E202", "E203", "E220", "E228", "E401", "W312"] {
-                assert!(expected.0.contains(code), "{code}:\n{}", expected.0);
+                assert!(all.contains(code), "{code}:\n{all}");
             }
         }
+        let mut order = None;
         for batch_files in [1, 2, 3, 64] {
             let got = batched(&paths, batch_files);
             assert!(
                 got.0 == expected.0,
                 "{paths:?} in batches of {batch_files}:\n{}\nwhole:\n{}",
-                got.0,
-                expected.0
+                got.2,
+                expected.2
             );
             assert_eq!(got.1, expected.1, "{paths:?} in batches of {batch_files}");
+            // The order of the output does not depend on how the run is cut either.
+            let order = order.get_or_insert_with(|| got.2.clone());
+            assert!(
+                *order == got.2,
+                "{paths:?} in batches of {batch_files}:\n{}",
+                got.2
+            );
         }
     }
 }
@@ -178,7 +197,7 @@ fn batches_done_out_of_order_are_reported_in_order() {
     let paths = [folder.path().to_path_buf()];
     let expected = whole(&paths);
     assert_eq!(expected.1.files, 40);
-    assert!(expected.1.warnings >= 40, "{}", expected.0);
+    assert!(expected.1.warnings >= 40, "{}", expected.2);
     for threads in [1, 2, 4] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -186,11 +205,12 @@ fn batches_done_out_of_order_are_reported_in_order() {
             .unwrap();
         for batch_files in [1, 3] {
             let got = pool.install(|| batched(&paths, batch_files));
+            // No file imports another: the same output, in the same order.
             assert!(
                 got == expected,
                 "{threads} threads, batches of {batch_files}:\n{}\nwhole:\n{}",
-                got.0,
-                expected.0
+                got.2,
+                expected.2
             );
         }
     }
@@ -214,8 +234,16 @@ fn files_found_in_folders_are_identified_by_their_canonical_path() {
     std::os::unix::fs::symlink(root.join("real"), root.join("alias")).unwrap();
     let paths = [root.join("alias"), root.join("real/a.sla"), root.join("other")];
     let found = slac::workspace::identified_sla_files(&paths).unwrap();
-    let names: Vec<PathBuf> = found.iter().map(|file| file.path.clone()).collect();
-    assert_eq!(names, slac::workspace::sla_files(&paths).unwrap());
+    // Every file the paths name, in the order of their identities, whatever the order of the
+    // paths.
+    let mut names: Vec<PathBuf> = found.iter().map(|file| file.path.clone()).collect();
+    names.sort();
+    let mut listed = slac::workspace::sla_files(&paths).unwrap();
+    listed.sort();
+    assert_eq!(names, listed);
+    assert!(found.is_sorted_by(|a, b| a.identity <= b.identity), "{found:?}");
+    let reversed: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    assert_eq!(slac::workspace::identified_sla_files(&reversed).unwrap(), found);
     assert_eq!(found.len(), 5, "{found:?}");
     for file in &found {
         assert_eq!(
