@@ -1208,15 +1208,22 @@ fn every_format_and_order_reports_the_same_diagnostics() {
         assert_eq!(codes(format, &all), short, "--format {format}");
     }
     assert_eq!(codes("short", &["."]), short, "check .");
-    // Named the other way round, the first definition is the one in m39.sla, so E203 moves
-    // to m06.sla; m39.sla's own errors stay, and nothing else changes.
+    // Named in any order, the files are checked in the order of their paths: the first
+    // definition of `a6` is the one in m06.sla whichever is named first.
     let reversed: Vec<&str> = all.iter().rev().copied().collect();
-    let mut expected: Vec<(String, String, u64)> = short
-        .iter()
-        .filter(|d| d.1 != "m06.sla" && d.0 != "E203")
-        .cloned()
-        .collect();
-    expected.push(("E203".to_string(), "m06.sla".to_string(), 1));
-    expected.sort();
-    assert_eq!(codes("short", &reversed), expected);
+    assert_eq!(codes("short", &reversed), short, "reversed");
+    let mut shuffled = all.clone();
+    shuffled.rotate_left(17);
+    shuffled.swap(0, 39);
+    for format in ["short", "json", "sarif", "github"] {
+        assert_eq!(codes(format, &shuffled), short, "shuffled, --format {format}");
+    }
+    // Spelled another way, the same files.
+    let spelled: Vec<String> = shuffled.iter().map(|f| format!("./{f}")).collect();
+    let spelled: Vec<&str> = spelled.iter().map(String::as_str).collect();
+    let mut again = codes("short", &spelled);
+    for found in &mut again {
+        found.1 = found.1.trim_start_matches("./").to_string();
+    }
+    assert_eq!(again, short, "spelled ./");
 }

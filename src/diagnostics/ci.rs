@@ -5,6 +5,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::render::{Items, ITEMS_HERE};
 use super::{Code, CodeDocs, Diagnostic, Label, Severity};
 use crate::source::SourceMap;
 
@@ -89,6 +90,61 @@ pub fn render_sarif(
     diagnostics: &[Diagnostic],
     docs: impl Fn(Code) -> Option<CodeDocs>,
 ) -> String {
+    let mut results = Items::default();
+    for d in diagnostics {
+        results.push(&sarif_result(sources, d));
+    }
+    sarif_log(results, docs)
+}
+
+/// One diagnostic as a SARIF result, for a log put together file by file.
+pub fn sarif_result(sources: &SourceMap, d: &Diagnostic) -> Value {
+    let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str(&format!(" (help: {help})"));
+    }
+    let related: Vec<Value> = d
+        .secondary
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut related = location(sources, l);
+            related["id"] = json!(i);
+            related["message"] = json!({ "text": l.message });
+            related
+        })
+        .collect();
+    let mut result = json!({
+        "ruleId": d.code.as_str(),
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [location(sources, &d.primary)],
+        "partialFingerprints": { "slacFingerprint/v1": fingerprint(sources, d) },
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    result
+}
+
+/// The log of `render_sarif`, from its results (`sarif_result`).
+pub fn sarif_log(results: Items, docs: impl Fn(Code) -> Option<CodeDocs>) -> String {
+    results.place(&sarif_skeleton(docs))
+}
+
+/// `sarif_log`, written to `out`.
+pub fn write_sarif_log(
+    results: Items,
+    docs: impl Fn(Code) -> Option<CodeDocs>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    results.write_placed(&sarif_skeleton(docs), out)
+}
+
+/// The log with [`ITEMS_HERE`] for its results.
+fn sarif_skeleton(docs: impl Fn(Code) -> Option<CodeDocs>) -> Value {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
@@ -111,40 +167,7 @@ pub fn render_sarif(
             })
         })
         .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str(&format!(" (help: {help})"));
-            }
-            let related: Vec<Value> = d
-                .secondary
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut related = location(sources, l);
-                    related["id"] = json!(i);
-                    related["message"] = json!({ "text": l.message });
-                    related
-                })
-                .collect();
-            let mut result = json!({
-                "ruleId": d.code.as_str(),
-                "ruleIndex": rule_index,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [location(sources, &d.primary)],
-                "partialFingerprints": { "slacFingerprint/v1": fingerprint(sources, d) },
-            });
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -156,12 +179,9 @@ pub fn render_sarif(
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [ITEMS_HERE],
         }]
-    });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    })
 }
 
 /// Escapes the message of a workflow command.

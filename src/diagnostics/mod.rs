@@ -5,10 +5,11 @@ mod ci;
 mod codes;
 mod render;
 
-pub use ci::{render_github, render_sarif};
+pub use ci::{render_github, render_sarif, sarif_log, sarif_result, write_sarif_log};
 pub use codes::{Code, CodeDocs};
 pub use render::{
-    render_human, render_human_to_string, render_json, render_short, ColorMode, JSON_FORMAT_VERSION,
+    json_document, json_item, render_human, render_human_to_string, render_json, render_short,
+    write_json_document, ColorMode, Items, JSON_FORMAT_VERSION,
 };
 
 use std::borrow::Cow;

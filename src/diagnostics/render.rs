@@ -286,57 +286,172 @@ fn span_json(sources: &SourceMap, label: &Label) -> Value {
 
 /// The machine-readable form: a versioned object with every diagnostic and a summary.
 pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic], files_checked: usize) -> String {
-    let items: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let related: Vec<Value> = d
-                .secondary
-                .iter()
-                .map(|l| {
-                    json!({
-                        "file": sources.name(l.file),
-                        "span": span_json(sources, l),
-                        "message": l.message,
-                    })
-                })
-                .collect();
-            json!({
-                "code": d.code.as_str(),
-                "name": d.code.name(),
-                "title": d.code.title(),
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "file": sources.name(d.primary.file),
-                "span": span_json(sources, &d.primary),
-                "label": d.primary.message,
-                "related": related,
-                "notes": d.notes.as_slice(),
-                "help": d.help,
-            })
-        })
-        .collect();
+    let mut items = Items::default();
+    for d in diagnostics {
+        items.push(&json_item(sources, d));
+    }
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diagnostics.len() - errors;
-    let document = json!({
+    json_document(items, files_checked, errors, diagnostics.len() - errors)
+}
+
+/// The items of a document's one long array (the diagnostics of `render_json`, the results of
+/// SARIF), kept as the text they are written as, so that a run's document is put together file
+/// by file and held as its own bytes rather than as values, which take several times more.
+#[derive(Debug, Default)]
+pub struct Items {
+    text: String,
+    count: usize,
+}
+
+/// Where the array of `Items` goes in the skeleton of a document (`Items::place`).
+pub(crate) const ITEMS_HERE: &str = "\u{0}items";
+
+impl Items {
+    /// Adds an item, pretty-printed as it will stand in the document.
+    pub fn push(&mut self, item: &Value) {
+        if self.count > 0 {
+            self.text.push_str(",\n");
+        }
+        let pretty = serde_json::to_string_pretty(item).unwrap_or_default();
+        // Indented later, at `place`: every line of it, as no string in JSON holds a line break.
+        self.text.push_str(&pretty);
+        self.count += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// `skeleton` pretty-printed, with the items as the array that holds only [`ITEMS_HERE`]:
+    /// the text `serde_json` writes for the whole document.
+    pub(crate) fn place(self, skeleton: &Value) -> String {
+        let mut text = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write_placed(skeleton, &mut text);
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// `place`, written straight to `out`, so that the items are not copied.
+    pub fn write_placed(self, skeleton: &Value, out: &mut dyn Write) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(skeleton).unwrap_or_default();
+        let marker = serde_json::to_string(ITEMS_HERE).unwrap_or_default();
+        let Some(at) = text.find(&marker) else {
+            return writeln!(out, "{text}");
+        };
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let after = at + marker.len();
+        if self.count == 0 {
+            // `[`, a line break, the marker's line, a line break and the indented `]`.
+            let open = text[..line_start].rfind('[').unwrap_or(line_start);
+            let close = text[after..].find(']').map_or(text.len(), |n| after + n + 1);
+            out.write_all(&text.as_bytes()[..open])?;
+            out.write_all(b"[]")?;
+            out.write_all(&text.as_bytes()[close..])?;
+            return out.write_all(b"\n");
+        }
+        out.write_all(&text.as_bytes()[..line_start])?;
+        let pad = " ".repeat(at - line_start);
+        for (index, line) in self.text.split('\n').enumerate() {
+            if index > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(pad.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(&text.as_bytes()[after..])?;
+        out.write_all(b"\n")
+    }
+}
+
+/// One diagnostic as `render_json` writes it, for a document put together file by file.
+pub fn json_item(sources: &SourceMap, d: &Diagnostic) -> Value {
+    let related: Vec<Value> = d
+        .secondary
+        .iter()
+        .map(|l| {
+            json!({
+                "file": sources.name(l.file),
+                "span": span_json(sources, l),
+                "message": l.message,
+            })
+        })
+        .collect();
+    json!({
+        "code": d.code.as_str(),
+        "name": d.code.name(),
+        "title": d.code.title(),
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": sources.name(d.primary.file),
+        "span": span_json(sources, &d.primary),
+        "label": d.primary.message,
+        "related": related,
+        "notes": d.notes.as_slice(),
+        "help": d.help,
+    })
+}
+
+/// The document of `render_json`, from its items (`json_item`) and the run's totals.
+pub fn json_document(items: Items, files: usize, errors: usize, warnings: usize) -> String {
+    items.place(&json_skeleton(files, errors, warnings))
+}
+
+/// `json_document`, written to `out`.
+pub fn write_json_document(
+    items: Items,
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    items.write_placed(&json_skeleton(files, errors, warnings), out)
+}
+
+fn json_skeleton(files: usize, errors: usize, warnings: usize) -> Value {
+    json!({
         "format_version": JSON_FORMAT_VERSION,
-        "diagnostics": items,
+        "diagnostics": [ITEMS_HERE],
         "summary": {
-            "files": files_checked,
+            "files": files,
             "errors": errors,
             "warnings": warnings,
         },
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document put together from `Items` is byte for byte what `serde_json` writes for the
+    /// whole document, with no items, one or several, at any depth.
+    #[test]
+    fn items_placed_in_a_skeleton_read_as_the_whole_document() {
+        let item =
+            |n: u32| json!({"n": n, "text": "two\nlines \"quoted\"", "list": [1, [], {}], "none": null});
+        for count in [0, 1, 3] {
+            let values: Vec<Value> = (0..count).map(item).collect();
+            let mut items = Items::default();
+            values.iter().for_each(|v| items.push(v));
+            assert_eq!(items.len(), count as usize);
+            let document =
+                |array: Value| json!({"a": 1, "runs": [{"tool": {}, "results": array}], "z": [true]});
+            let mut expected = serde_json::to_string_pretty(&document(json!(values))).unwrap_or_default();
+            expected.push('\n');
+            assert_eq!(
+                items.place(&document(json!([ITEMS_HERE]))),
+                expected,
+                "{count} items"
+            );
+        }
+    }
     use crate::diagnostics::{Code, Span};
     use std::ffi::OsStr;
 
