@@ -11,7 +11,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
-pub mod format;
+pub mod fmt;
 pub mod ir;
 pub mod lint;
 pub mod output;

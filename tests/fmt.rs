@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use slac::diagnostics::Code;
 
 fn format(text: &str) -> Result<String, Vec<slac::diagnostics::Diagnostic>> {
-    slac::format::format_text(0, text)
+    slac::fmt::format_text(0, text)
 }
 
 /// What a file means: its IR, or the codes and messages of its diagnostics.

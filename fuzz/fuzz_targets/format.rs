@@ -24,11 +24,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(formatted) = slac::format::format_text(0, text) else {
+    let Ok(formatted) = slac::fmt::format_text(0, text) else {
         return;
     };
     assert_eq!(
-        slac::format::format_text(0, &formatted).ok().as_deref(),
+        slac::fmt::format_text(0, &formatted).ok().as_deref(),
         Some(formatted.as_str()),
         "formatting twice changes the text"
     );

@@ -67,7 +67,7 @@ fn formatted(
 ) -> Result<Option<String>, String> {
     let result = match problem {
         Some(diagnostic) => Err(vec![diagnostic]),
-        None => crate::format::format_text(id, sources.text(id)),
+        None => crate::fmt::format_text(id, sources.text(id)),
     };
     match result {
         Ok(text) => Ok(Some(text)),
