@@ -216,14 +216,14 @@ struct Entry {
 
 /// The definition of an id that a file sees: the first one in a file it can see (itself or
 /// one it imports, `true`), else the first one (`false`, not imported), else none.
-fn seen_from<'a, T>(
-    definitions: &'a [T],
-    visible: &BTreeSet<usize>,
+fn seen_from<T>(
+    definitions: &[T],
+    sees: impl Fn(usize) -> bool,
     file_of: impl Fn(&T) -> usize,
-) -> Option<(&'a T, bool)> {
+) -> Option<(&T, bool)> {
     definitions
         .iter()
-        .find(|d| visible.contains(&file_of(d)))
+        .find(|d| sees(file_of(d)))
         .map(|d| (d, true))
         .or_else(|| definitions.first().map(|d| (d, false)))
 }
@@ -248,7 +248,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     let mut diagnostics = Vec::new();
     let (mut entries, by_id) = collect_entries(files, &mut diagnostics);
     let files: &[ParsedFile] = files;
-    let visible = visibility(files);
+    let visible = Visibility::new(files);
     let (mut parent, extends_span) = resolve_extends(&entries, &by_id, files, &visible, &mut diagnostics);
     break_extends_cycles(&entries, files, &extends_span, &mut parent, &mut diagnostics);
     cut_deep_chains(&mut entries, files, &parent, &extends_span, &mut diagnostics);
@@ -301,7 +301,7 @@ fn resolve_extends(
     entries: &[Entry],
     by_id: &HashMap<String, Vec<usize>>,
     files: &[ParsedFile],
-    visible: &[BTreeSet<usize>],
+    visible: &Visibility,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Option<usize>>, Vec<Option<Span>>) {
     let mut parent: Vec<Option<usize>> = vec![None; entries.len()];
@@ -330,9 +330,8 @@ fn resolve_extends(
         };
         extends_span[index] = Some(target.span);
         let definitions = by_id.get(target.value.as_str()).map_or(&[][..], Vec::as_slice);
-        match seen_from(definitions, &visible[entry.file_index], |&p| {
-            entries[p].file_index
-        }) {
+        let sees = |file: usize| visible.sees(entry.file_index, file);
+        match seen_from(definitions, sees, |&p| entries[p].file_index) {
             Some((&p, true)) => parent[index] = Some(p),
             Some((&p, false)) => {
                 let defining = &files[entries[p].file_index].name;
@@ -350,9 +349,10 @@ fn resolve_extends(
                 ctx.report(diagnostic);
             }
             None => {
+                let seen = visible.seen_from(entry.file_index);
                 let candidates: Vec<&str> = entries
                     .iter()
-                    .filter(|e| visible[entry.file_index].contains(&e.file_index))
+                    .filter(|e| seen.contains(&e.file_index))
                     .map(|e| e.id.value.as_str())
                     .collect();
                 ctx.undefined(
@@ -501,7 +501,7 @@ fn lower_all(
 fn check_references(
     lowered: &[Option<Lowered>],
     entries: &[Entry],
-    visible: &[BTreeSet<usize>],
+    visible: &Visibility,
     files: &[ParsedFile],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -524,7 +524,7 @@ fn check_references(
                 reference,
                 &by_id_lowered,
                 entries,
-                &visible[file_index],
+                visible,
                 files,
                 file_index,
             );
@@ -562,28 +562,63 @@ fn programs(
     programs
 }
 
-/// For each file, the set of file indexes whose agreements it can name: itself and everything
-/// it imports, directly or not.
-fn visibility(files: &[ParsedFile]) -> Vec<BTreeSet<usize>> {
-    let index_of: HashMap<FileId, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-    files
-        .iter()
-        .enumerate()
-        .map(|(start, _)| {
-            let mut seen = BTreeSet::from([start]);
-            let mut stack = vec![start];
-            while let Some(i) = stack.pop() {
-                for import in &files[i].imports {
-                    if let Some(&j) = index_of.get(import) {
-                        if seen.insert(j) {
-                            stack.push(j);
-                        }
-                    }
+/// Which files each file can name the agreements of: itself and everything it imports,
+/// directly or not. Asked pair by pair, as references are resolved, not tabulated: a chain of
+/// n files each importing the next sees n²/2 pairs, which took more memory than the files.
+struct Visibility {
+    /// The files each file imports directly, by index.
+    imports: Vec<Vec<usize>>,
+}
+
+impl Visibility {
+    fn new(files: &[ParsedFile]) -> Self {
+        let index_of: HashMap<FileId, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+        let imports = files
+            .iter()
+            .map(|file| {
+                file.imports
+                    .iter()
+                    .filter_map(|id| index_of.get(id).copied())
+                    .collect()
+            })
+            .collect();
+        Visibility { imports }
+    }
+
+    /// Whether `from` can name the agreements of `target`: most often itself or a file it
+    /// imports directly, found at once.
+    fn sees(&self, from: usize, target: usize) -> bool {
+        if from == target || self.imports[from].contains(&target) {
+            return true;
+        }
+        let mut seen = HashSet::from_iter([from]);
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            for &next in &self.imports[file] {
+                if next == target {
+                    return true;
+                }
+                if seen.insert(next) {
+                    stack.push(next);
                 }
             }
-            seen
-        })
-        .collect()
+        }
+        false
+    }
+
+    /// Every file `from` can name the agreements of (for suggestions, when a name is not found).
+    fn seen_from(&self, from: usize) -> BTreeSet<usize> {
+        let mut seen = BTreeSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            for &next in &self.imports[file] {
+                if seen.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+        seen
+    }
 }
 
 /// Agreements grouped by their depth of inheritance (roots first), each group in definition
@@ -661,19 +696,22 @@ fn check_deferred(
     reference: &DeferredRef,
     by_id: &HashMap<&str, Vec<(usize, &Lowered)>>,
     entries: &[Entry],
-    visible: &BTreeSet<usize>,
+    visible: &Visibility,
     files: &[ParsedFile],
     from_file_index: usize,
 ) {
     let definitions = by_id
         .get(reference.agreement.as_str())
         .map_or(&[][..], Vec::as_slice);
-    let Some(((target_index, target), _)) =
-        seen_from(definitions, visible, |(index, _)| entries[*index].file_index)
-    else {
+    let Some(((target_index, target), _)) = seen_from(
+        definitions,
+        |file| visible.sees(from_file_index, file),
+        |(index, _)| entries[*index].file_index,
+    ) else {
+        let seen = visible.seen_from(from_file_index);
         let candidates: Vec<&str> = entries
             .iter()
-            .filter(|e| visible.contains(&e.file_index))
+            .filter(|e| seen.contains(&e.file_index))
             .map(|e| e.id.value.as_str())
             .collect();
         ctx.undefined(
@@ -689,7 +727,7 @@ fn check_deferred(
         return;
     };
     let target_file = entries[*target_index].file_index;
-    if !visible.contains(&target_file) {
+    if !visible.sees(from_file_index, target_file) {
         let diagnostic = Diagnostic::error(
             Code::E201,
             ctx.file,
@@ -739,6 +777,37 @@ fn relative_import(from: &str, target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Visibility follows imports transitively, through cycles, and never backwards.
+    #[test]
+    fn a_file_sees_what_it_imports_directly_or_not() {
+        let file = |id: FileId, imports: Vec<FileId>| ParsedFile {
+            id,
+            name: format!("f{id}.sla"),
+            ast: ast::File::default(),
+            imports,
+        };
+        // 0 → 1 → 2 → 3 → 1 (a cycle), and 4 alone.
+        let files = [
+            file(10, vec![11]),
+            file(11, vec![12]),
+            file(12, vec![13]),
+            file(13, vec![11]),
+            file(14, vec![]),
+        ];
+        let visible = Visibility::new(&files);
+        for (from, expected) in [(0, vec![0, 1, 2, 3]), (2, vec![1, 2, 3]), (4, vec![4])] {
+            let seen: Vec<usize> = visible.seen_from(from).into_iter().collect();
+            assert_eq!(seen, expected, "from {from}");
+            for target in 0..files.len() {
+                assert_eq!(
+                    visible.sees(from, target),
+                    expected.contains(&target),
+                    "{from} sees {target}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn import_paths_are_relative_to_the_importing_file() {
