@@ -43,32 +43,25 @@ use crate::source::{FileId, SourceMap};
 use crate::workspace::{self, InputError, SlaFile, Workspace};
 use crate::Checked;
 
-/// How many named files a batch holds (their imports come on top, read once per batch). On
-/// the 10,000-file corpus of BENCHMARKS.md on two threads (medians of 8 runs), batches of 8
-/// files peak at 19.7 MiB resident, of 16 at 21.6, of 32 at 23.5 and of 64 at 27.4, in 0.58
-/// to 0.60 s except 64 (0.63 s). 32 reads a file that every spec imports once per 32 specs,
-/// and keeps under the 30 MiB of the target.
+/// How many named files a batch holds (their imports come on top, read once per batch): the
+/// smallest count that keeps a file imported by every spec from being read too often, while
+/// memory stays within its target (BENCHMARKS.md, design notes).
 pub const BATCH_FILES: usize = 32;
 
 /// How many bytes of named files a batch holds at most, unless one file alone is larger: a
 /// batch of large files is cut short, so that what one thread holds at a time stays near one
-/// large file's worth. (The 10,000 files of BENCHMARKS.md, about 5.7 KB each, fill batches of
-/// [`BATCH_FILES`] at about 182 KB.)
+/// large file's worth. Typical files fill a batch of [`BATCH_FILES`] long before this.
 pub const BATCH_BYTES: u64 = 1024 * 1024;
 
 /// How many batches per thread are checked before the threads meet: batches done while an
-/// earlier one is still checked wait, without their IR, and a window bounds how many. With a
-/// 4.7 MB spec first among the 10,000 files of BENCHMARKS.md, on two threads, about 60
-/// batches waited without a window and the peak was 50.8 to 56.5 MiB; with windows of 4
-/// batches per thread, 45.8 to 46.1 MiB, and 0.565 s instead of 0.560 s on the 10,000 files
-/// alone (medians of 8 alternated runs).
+/// earlier one is still checked wait, without their IR, and a window bounds how many, so that
+/// a slow large file does not leave dozens waiting (BENCHMARKS.md, design notes).
 pub const WINDOW_PER_THREAD: usize = 4;
 
 /// How many bytes of named files a window holds at most, unless one batch alone holds more:
 /// then no window holds more than that batch. So a large file is checked alongside no more
 /// than its own size in other files, and two large files are not checked at once; memory
-/// stays near what the largest batch needs alone, as the target of BENCHMARKS.md (3 x the
-/// largest file + 30 MiB) asks.
+/// stays near what the largest batch needs alone, as the memory target of BENCHMARKS.md asks.
 pub const WINDOW_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What a run found, in all.
@@ -309,9 +302,9 @@ static RELEASE_MEMORY: OnceLock<fn()> = OnceLock::new();
 /// Sets what a thread calls when it has analyzed a batch over [`BATCH_BYTES`] (a large file),
 /// before the lints, and again once it has checked and freed it: there the `slac` binary has
 /// its allocator return that thread's free memory to the system, so that what is allocated
-/// next (the lints' findings; other threads' batches) does not come on top of it. Before the
-/// lints, it took the 9.4 MB spec of `benches/memory.rs` from 48.9-49.3 to 47.6-47.8 MiB. The
-/// library knows no allocator; without this, nothing is called. Only the first call counts.
+/// next (the lints' findings; other threads' batches) does not come on top of it
+/// (BENCHMARKS.md, design notes). The library knows no allocator; without this, nothing is
+/// called. Only the first call counts.
 pub fn release_memory_with(release: fn()) {
     let _ = RELEASE_MEMORY.set(release);
 }

@@ -9,10 +9,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // The main thread is one of rayon's threads (as many as `RAYON_NUM_THREADS`, or one per
     // core): it works on each parallel step itself instead of handing it to a pool thread and
-    // sleeping until the step is done. On one thread nothing is handed over at all; before,
-    // each step woke the pool thread and put the main thread to sleep, about 3,700 context
-    // switches and 0.2 s of 1.3 s on the 10,000-file corpus. Nothing has used rayon yet, so
-    // this cannot fail; if it did, rayon's default pool would do the same work.
+    // sleeping until the step is done: on one thread nothing is handed over at all
+    // (BENCHMARKS.md, design notes). Nothing has used rayon yet, so this cannot fail; if it
+    // did, rayon's default pool would do the same work.
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();
@@ -37,10 +36,9 @@ fn remove_temporaries_when_interrupted() {
 }
 
 /// Hands the calling thread's free memory back to the system. mimalloc keeps what a thread
-/// frees for that thread (returning it after 10 ms, and only when the thread next allocates),
-/// so after one thread checked a large file the other thread's heap grew on top of it: two
-/// 4.7 MB specs named before 10,000 small files peaked at 43.9 to 46.1 MiB on two threads, and
-/// 40.4 to 41.3 MiB with this called after each large batch (five runs each).
+/// frees for that thread (returning it later, and only when the thread next allocates), so
+/// after one thread checked a large file the other thread's heap grew on top of it
+/// (BENCHMARKS.md, design notes).
 #[allow(unsafe_code)]
 fn release_free_memory() {
     // SAFETY: `mi_collect` takes no pointer and has no precondition: it frees the calling

@@ -21,8 +21,7 @@ pub struct Location {
 /// An item's path, kept as a 128-bit SipHash of its text rather than the text itself, in the
 /// way rustc names each definition by a 128-bit hash of its path (`DefPathHash`). The table
 /// holds an entry for every service, objective, site and credit tier, and their paths took
-/// more room than the rest of the entry: 130,013 entries of a 10,000-service agreement took
-/// 4.2 MB of entries and about 6 MB of paths. Two paths with one hash would share a
+/// more room than the rest of the entry (BENCHMARKS.md, design notes). Two paths with one hash would share a
 /// location; among the paths of any run (millions at most) the odds are below 10^-26.
 /// `agreement` is the hash of the path's first segment, which picks the table's part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -60,8 +60,7 @@ pub(crate) struct Ctx<'a> {
 
 /// Agreements of more services than this share equal objectives (`Ctx::share`). A typical
 /// agreement has a few services, whose objectives would cost more to compare than to keep:
-/// sharing in every agreement cost 2.5% of the instructions of `slac check` on 200 files of
-/// five services (317.5 M against 325.6 M).
+/// sharing in every agreement cost more than it saved (BENCHMARKS.md, design notes).
 const SHARED_FROM_SERVICES: usize = 64;
 
 impl<'a> Ctx<'a> {
@@ -84,8 +83,7 @@ impl<'a> Ctx<'a> {
 
     /// The objective as the IR holds it: in a large agreement, the one already lowered if it
     /// is equal, as the support targets of a catalogue's services often are (objectives are
-    /// not changed once lowered, and `Arc` is not in the JSON). Of the 35,000 objectives of the
-    /// 5,000-service spec of `benches/memory.rs`, 10,916 differ.
+    /// not changed once lowered, and `Arc` is not in the JSON).
     pub(crate) fn share(&mut self, objective: ir::Objective) -> Arc<ir::Objective> {
         let Some(known) = &mut self.objectives else {
             return Arc::new(objective);

@@ -122,8 +122,7 @@ pub struct ReadAgain {
     pub services: Vec<ast::AgreementItem>,
     /// Where its credit policies are written, in the order of the text, for `remedy` to build
     /// each when analysis lowers it. Analysis lowers them after every service, and their
-    /// trees, held until then, took more room than the text: 7.5 MB for the 10,000 credit
-    /// policies of a 9.4 MB spec.
+    /// trees, held until then, took more room than the text.
     pub credits: Vec<Span>,
     /// Where its penalties are written, as `credits`.
     pub penalties: Vec<Span>,

@@ -1,8 +1,8 @@
 //! Large files, parsed piece by piece.
 //!
-//! pest records every token of a parse before the tree can be read, about 18 bytes of tokens
-//! per byte of text, and its queue grows by doubling: a 4.7 MB spec held 82 MiB of tokens. A
-//! file longer than `PIECES_FROM` is therefore parsed in parts:
+//! pest records every token of a parse before the tree can be read, many times the size of the
+//! text, and its queue grows by doubling (BENCHMARKS.md, design notes). A file longer than
+//! `PIECES_FROM` is therefore parsed in parts:
 //! - its outline, the file with every agreement's body blanked out (imports and agreement
 //!   headers, with their spans where they are in the file);
 //! - each agreement's body, in pieces of about `PIECE_BYTES` (rule `agreement_items`).
@@ -31,9 +31,8 @@ use crate::source::FileId;
 /// here and their services again in analysis, so a file of typical size is parsed whole.)
 pub(super) const PIECES_FROM: usize = 64 * 1024;
 
-/// The size of a piece, about: pest's tokens for one piece are held at a time. The 4.7 MB
-/// spec of BENCHMARKS.md peaked at 39.1 to 39.4 MiB resident in pieces of 64 KiB and 36.8 to
-/// 37.2 MiB in pieces of 16 KiB, in 0.21 to 0.22 s either way (three runs each).
+/// The size of a piece, about: pest's tokens for one piece are held at a time. Smaller
+/// pieces held less at the peak in the same time (BENCHMARKS.md, design notes).
 pub(super) const PIECE_BYTES: usize = 16 * 1024;
 
 /// An agreement's body: the text between its braces, and where its pieces start.
