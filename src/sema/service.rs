@@ -46,8 +46,58 @@ impl Ctx<'_> {
         scope: &Scope<'_>,
         deferred: &mut Vec<DeferredRef>,
     ) -> ir::Service {
-        // Objectives: the base's first (inherited), then this service's own, as overrides where
-        // their id matches.
+        self.locate(key::service(scope.agreement, &service.id.value), service.id.span);
+        let (mut objectives, own_spans) = self.service_objectives(service, base, parent_id, scope);
+        let service_warning = self.single_warning(&service.warnings);
+        if let Some(warning) = service_warning {
+            self.warn_on_every_budget(service, &mut objectives, warning);
+        }
+        // From here on the objectives are shared: a site or tier that does not change one
+        // holds the service's own.
+        // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
+        let mut shared = Vec::with_capacity(objectives.len());
+        shared.extend(objectives.into_iter().map(|o| self.share(o)));
+        let objectives: Vec<Arc<Objective>> = shared;
+        self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
+        let sites = self.service_sites(service, base, &objectives, &own_spans, scope, service_warning);
+        let depends_on = self.service_dependencies(service, base, scope, deferred);
+        let supports = self.service_supports(service, base, scope, deferred);
+        for extra in service.descriptions.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                service.descriptions[0].span,
+                "the description is given twice".to_string(),
+            );
+        }
+        ir::Service {
+            id: service.id.value.clone(),
+            title: service
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .or(base.and_then(|b| b.title.clone())),
+            description: service
+                .descriptions
+                .first()
+                .map(|d| d.value.clone())
+                .or(base.and_then(|b| b.description.clone())),
+            depends_on,
+            supports,
+            objectives,
+            sites,
+            origin: Origin::own(),
+        }
+    }
+
+    /// The service's objectives: the base's first (inherited), then its own, as overrides
+    /// where their id matches; and where each of its own was written.
+    fn service_objectives(
+        &mut self,
+        service: &ast::Service,
+        base: Option<&ir::Service>,
+        parent_id: Option<&str>,
+        scope: &Scope<'_>,
+    ) -> (Vec<Objective>, OwnSpans) {
         let mut objectives: Vec<Objective> = base
             .map(|b| {
                 b.objectives
@@ -57,7 +107,6 @@ impl Ctx<'_> {
             })
             .unwrap_or_default();
         let agreement_id = scope.agreement;
-        self.locate(key::service(agreement_id, &service.id.value), service.id.span);
         let mut own_spans: OwnSpans = HashMap::default();
         for objective in &service.objectives {
             let id = objective_id(objective);
@@ -81,39 +130,54 @@ impl Ctx<'_> {
             };
             place(&mut objectives, position, lowered, |o| &mut o.origin, parent_id);
         }
+        (objectives, own_spans)
+    }
 
-        let service_warning = self.single_warning(&service.warnings);
-        if let Some((spent, span)) = &service_warning {
-            let mut applied = false;
-            for objective in objectives.iter_mut() {
-                if has_budget(objective) {
-                    applied = true;
-                    if objective.warn_at_budget_spent_percent.is_none() {
-                        objective.warn_at_budget_spent_percent = Some(*spent);
-                    }
-                }
-            }
-            if !applied {
-                let diagnostic = Diagnostic::error(
-                    Code::E224,
-                    self.file,
-                    *span,
-                    format!("no objective of the service `{}` has an error budget to warn about", service.id.value),
-                )
-                .label("nothing to warn about")
-                .help("error budgets come from targets below 100%, such as `availability 99.9% per calendar month`");
-                self.report(diagnostic);
+    /// `warn when N% of error budget spent` written on the service: the threshold of each
+    /// objective with a budget that does not set its own, or `E224` when none has a budget.
+    fn warn_on_every_budget(
+        &mut self,
+        service: &ast::Service,
+        objectives: &mut [Objective],
+        (spent, span): (Dec, Span),
+    ) {
+        let mut applied = false;
+        for objective in objectives.iter_mut().filter(|o| has_budget(o)) {
+            applied = true;
+            if objective.warn_at_budget_spent_percent.is_none() {
+                objective.warn_at_budget_spent_percent = Some(spent);
             }
         }
-        // From here on the objectives are shared: a site or tier that does not change one
-        // holds the service's own.
-        // (A new vector: collecting in place would keep the owned objectives' larger buffer.)
-        let mut shared = Vec::with_capacity(objectives.len());
-        shared.extend(objectives.into_iter().map(|o| self.share(o)));
-        let objectives: Vec<Arc<Objective>> = shared;
-        self.check_response_resolution(&objectives, &own_spans, &HashMap::default());
+        if !applied {
+            let diagnostic = Diagnostic::error(
+                Code::E224,
+                self.file,
+                span,
+                format!(
+                    "no objective of the service `{}` has an error budget to warn about",
+                    service.id.value
+                ),
+            )
+            .label("nothing to warn about")
+            .help(
+                "error budgets come from targets below 100%, such as `availability 99.9% per calendar month`",
+            );
+            self.report(diagnostic);
+        }
+    }
 
-        // Sites: the base's, recomputed over this service's objectives, then this service's own.
+    /// The service's sites: the base's, recomputed over this service's objectives, then this
+    /// service's own.
+    fn service_sites(
+        &mut self,
+        service: &ast::Service,
+        base: Option<&ir::Service>,
+        objectives: &[Arc<Objective>],
+        own_spans: &OwnSpans,
+        scope: &Scope<'_>,
+        service_warning: Option<(Dec, Span)>,
+    ) -> Vec<ir::Site> {
+        let agreement_id = scope.agreement;
         // Sized at once: most services have one site or none, and a list's first growth makes
         // room for four.
         let mut sites: Vec<ir::Site> =
@@ -127,7 +191,7 @@ impl Ctx<'_> {
                     .filter(|o| site.overridden.contains(&o.id))
                     .map(|o| Objective::clone(o))
                     .collect();
-                site.objectives = apply_overrides(&objectives, &overrides);
+                site.objectives = apply_overrides(objectives, &overrides);
                 sites.push(site);
             }
         }
@@ -160,8 +224,8 @@ impl Ctx<'_> {
             let lowered = self.site(
                 site,
                 &service.id.value,
-                &objectives,
-                &own_spans,
+                objectives,
+                own_spans,
                 scope,
                 service_warning,
             );
@@ -170,7 +234,19 @@ impl Ctx<'_> {
                 None => sites.push(lowered),
             }
         }
+        sites
+    }
 
+    /// The services this one depends on (`depends on`), or the base's when it names none;
+    /// those of other agreements are checked once every agreement is lowered (`deferred`).
+    fn service_dependencies(
+        &mut self,
+        service: &ast::Service,
+        base: Option<&ir::Service>,
+        scope: &Scope<'_>,
+        deferred: &mut Vec<DeferredRef>,
+    ) -> Vec<ir::ServiceRef> {
+        let agreement_id = scope.agreement;
         let mut depends_on = Vec::new();
         for reference in &service.depends_on {
             match reference.parts.as_slice() {
@@ -202,12 +278,21 @@ impl Ctx<'_> {
                 ),
             }
         }
-        if depends_on.is_empty() {
-            if let Some(base) = base {
-                depends_on = base.depends_on.clone();
-            }
+        match base {
+            Some(base) if depends_on.is_empty() => base.depends_on.clone(),
+            _ => depends_on,
         }
+    }
 
+    /// The service of another agreement that this one supports (OLAs and UCs only), or the
+    /// base's; checked once every agreement is lowered (`deferred`).
+    fn service_supports(
+        &mut self,
+        service: &ast::Service,
+        base: Option<&ir::Service>,
+        scope: &Scope<'_>,
+        deferred: &mut Vec<DeferredRef>,
+    ) -> Option<ir::ServiceRef> {
         let mut supports = base.and_then(|b| b.supports.clone());
         for (i, reference) in service.supports.iter().enumerate() {
             if i > 0 {
@@ -244,32 +329,7 @@ impl Ctx<'_> {
                 ),
             }
         }
-
-        for extra in service.descriptions.iter().skip(1) {
-            self.duplicate(
-                extra.span,
-                service.descriptions[0].span,
-                "the description is given twice".to_string(),
-            );
-        }
-        ir::Service {
-            id: service.id.value.clone(),
-            title: service
-                .title
-                .as_ref()
-                .map(|t| t.value.clone())
-                .or(base.and_then(|b| b.title.clone())),
-            description: service
-                .descriptions
-                .first()
-                .map(|d| d.value.clone())
-                .or(base.and_then(|b| b.description.clone())),
-            depends_on,
-            supports,
-            objectives,
-            sites,
-            origin: Origin::own(),
-        }
+        supports
     }
 
     pub(super) fn supports_in_customer_sla(&mut self, span: Span) {
