@@ -37,6 +37,13 @@ pub(super) fn objective_id(objective: &ast::Objective) -> String {
 /// Spans of objectives declared in the file being lowered, by id, for labels.
 type OwnSpans = HashMap<String, Span>;
 
+/// Which of the two ticket targets an objective states.
+#[derive(Clone, Copy)]
+enum TicketTarget {
+    Response,
+    Resolution,
+}
+
 impl Ctx<'_> {
     pub(super) fn service(
         &mut self,
@@ -588,32 +595,7 @@ impl Ctx<'_> {
             ObjectiveKind::Latency {
                 percentile,
                 threshold,
-            } => {
-                let percentile = self.percentile(percentile);
-                let threshold = self.duration(threshold, "a latency threshold");
-                let threshold_seconds = match threshold? {
-                    ir::Duration::Seconds(s) => s,
-                    ir::Duration::BusinessDays(_) => {
-                        let ObjectiveKind::Latency { threshold, .. } = &objective.kind else {
-                            return None;
-                        };
-                        let diagnostic = Diagnostic::error(
-                            Code::E212,
-                            self.file,
-                            threshold.span,
-                            "expected a duration such as `300ms`, found a count of business days",
-                        )
-                        .label("a latency cannot be counted in business days")
-                        .help("write the latency threshold in ms, s, m or h");
-                        self.report(diagnostic);
-                        return None;
-                    }
-                };
-                Some(Commitment::Latency {
-                    percentile: percentile?,
-                    threshold_seconds,
-                })
-            }
+            } => self.latency_commitment(percentile, threshold),
             ObjectiveKind::ErrorRate { max } => Some(Commitment::ErrorRate {
                 max_percent: self.percent(max, "an error-rate limit")?,
             }),
@@ -627,117 +609,166 @@ impl Ctx<'_> {
                     ast::RateUnit::Day => ir::RateUnit::Day,
                 },
             }),
+            ObjectiveKind::Response { .. } | ObjectiveKind::Resolution { .. } => {
+                self.ticket_commitment(&objective.kind, base, scope, measured)
+            }
+            ObjectiveKind::Outcome(outcome) => self.outcome_commitment(outcome, base),
+        }
+    }
+
+    /// `latency p99 under 300ms`: the threshold must be a duration, not business days.
+    fn latency_commitment(
+        &mut self,
+        percentile: &ast::Spanned<String>,
+        threshold: &ast::Quantity,
+    ) -> Option<Commitment> {
+        let percentile = self.percentile(percentile);
+        let threshold_seconds = match self.duration(threshold, "a latency threshold")? {
+            ir::Duration::Seconds(s) => s,
+            ir::Duration::BusinessDays(_) => {
+                let diagnostic = Diagnostic::error(
+                    Code::E212,
+                    self.file,
+                    threshold.span,
+                    "expected a duration such as `300ms`, found a count of business days",
+                )
+                .label("a latency cannot be counted in business days")
+                .help("write the latency threshold in ms, s, m or h");
+                self.report(diagnostic);
+                return None;
+            }
+        };
+        Some(Commitment::Latency {
+            percentile: percentile?,
+            threshold_seconds,
+        })
+    }
+
+    /// A response or resolution target: its priority must be defined, a count of business
+    /// days needs a calendar, and the share of tickets is inherited when not written.
+    fn ticket_commitment(
+        &mut self,
+        kind: &ObjectiveKind,
+        base: Option<&Objective>,
+        scope: &Scope<'_>,
+        measured: Option<&Measurement>,
+    ) -> Option<Commitment> {
+        let (target, priority, within, attainment) = match kind {
             ObjectiveKind::Response {
                 priority,
                 within,
                 attainment,
-            }
-            | ObjectiveKind::Resolution {
+            } => (TicketTarget::Response, priority, within, attainment),
+            ObjectiveKind::Resolution {
                 priority,
                 within,
                 attainment,
-            } => {
-                let known = scope.priorities.iter().any(|p| p.id == priority.value);
-                if !known {
-                    self.undefined(
-                        "priority",
-                        &priority.value,
-                        priority.span,
-                        scope.priorities.iter().map(|p| p.id.as_str()),
-                        format!("define it with `priority {} \"Name\"`", priority.value),
-                    );
-                }
-                let what = if matches!(objective.kind, ObjectiveKind::Response { .. }) {
-                    "a response target"
-                } else {
-                    "a resolution target"
-                };
-                let within_value = self.duration(within, what);
-                if let (Some(ir::Duration::BusinessDays(_)), Some(Measurement::AroundTheClock)) =
-                    (&within_value, measured)
-                {
+            } => (TicketTarget::Resolution, priority, within, attainment),
+            _ => {
+                debug_assert!(false, "bug: a ticket target of another kind of objective");
+                return None;
+            }
+        };
+        let known = scope.priorities.iter().any(|p| p.id == priority.value);
+        if !known {
+            self.undefined(
+                "priority",
+                &priority.value,
+                priority.span,
+                scope.priorities.iter().map(|p| p.id.as_str()),
+                format!("define it with `priority {} \"Name\"`", priority.value),
+            );
+        }
+        let what = match target {
+            TicketTarget::Response => "a response target",
+            TicketTarget::Resolution => "a resolution target",
+        };
+        let within_value = self.duration(within, what);
+        if let (Some(ir::Duration::BusinessDays(_)), Some(Measurement::AroundTheClock)) =
+            (&within_value, measured)
+        {
+            let diagnostic = Diagnostic::error(
+                Code::E213,
+                self.file,
+                within.span,
+                format!("{what} in business days needs a business-hours calendar"),
+            )
+            .label("business days, but measured around the clock")
+            .help(format!(
+                "add `during CALENDAR` to count business days on that calendar, or write the target in hours such as `{}h`",
+                within.number.parse::<u32>().map(|d| d * 24).unwrap_or(24)
+            ));
+            self.report(diagnostic);
+            return None;
+        }
+        let attainment_percent = match attainment {
+            Some(share) => self.percent(share, "the share of tickets")?,
+            None => match base.map(|b| &b.commitment) {
+                Some(Commitment::Response {
+                    attainment_percent, ..
+                })
+                | Some(Commitment::Resolution {
+                    attainment_percent, ..
+                }) => *attainment_percent,
+                _ => Dec::from_int(100),
+            },
+        };
+        let within = within_value?;
+        if !known {
+            return None;
+        }
+        let priority = priority.value.clone();
+        Some(match target {
+            TicketTarget::Response => Commitment::Response {
+                priority,
+                within,
+                attainment_percent,
+            },
+            TicketTarget::Resolution => Commitment::Resolution {
+                priority,
+                within,
+                attainment_percent,
+            },
+        })
+    }
+
+    /// A business outcome: one target, or the base's.
+    fn outcome_commitment(&mut self, outcome: &ast::Outcome, base: Option<&Objective>) -> Option<Commitment> {
+        let ast::Outcome {
+            id,
+            title,
+            target,
+            extra_targets,
+        } = outcome;
+        for extra in extra_targets {
+            self.duplicate(
+                *extra,
+                id.span,
+                format!("the outcome `{}` has two targets", id.value),
+            );
+        }
+        let target_percent = match target {
+            Some(t) => self.percent(t, "an outcome target")?,
+            None => match base.map(|b| &b.commitment) {
+                Some(Commitment::Outcome { target_percent, .. }) => *target_percent,
+                _ => {
                     let diagnostic = Diagnostic::error(
-                        Code::E213,
+                        Code::E222,
                         self.file,
-                        within.span,
-                        format!("{what} in business days needs a business-hours calendar"),
+                        id.span,
+                        format!("the outcome `{}` has no target", id.value),
                     )
-                    .label("business days, but measured around the clock")
-                    .help(format!(
-                        "add `during CALENDAR` to count business days on that calendar, or write the target in hours such as `{}h`",
-                        within.number.parse::<u32>().map(|d| d * 24).unwrap_or(24)
-                    ));
+                    .label("no `target`")
+                    .help("add how often the outcome must be met, such as `target 100% per calendar month`");
                     self.report(diagnostic);
                     return None;
                 }
-                let attainment_percent = match attainment {
-                    Some(share) => self.percent(share, "the share of tickets")?,
-                    None => match base.map(|b| &b.commitment) {
-                        Some(Commitment::Response {
-                            attainment_percent, ..
-                        })
-                        | Some(Commitment::Resolution {
-                            attainment_percent, ..
-                        }) => *attainment_percent,
-                        _ => Dec::from_int(100),
-                    },
-                };
-                let within = within_value?;
-                if !known {
-                    return None;
-                }
-                Some(if matches!(objective.kind, ObjectiveKind::Response { .. }) {
-                    Commitment::Response {
-                        priority: priority.value.clone(),
-                        within,
-                        attainment_percent,
-                    }
-                } else {
-                    Commitment::Resolution {
-                        priority: priority.value.clone(),
-                        within,
-                        attainment_percent,
-                    }
-                })
-            }
-            ObjectiveKind::Outcome(outcome) => {
-                let ast::Outcome {
-                    id,
-                    title,
-                    target,
-                    extra_targets,
-                } = &**outcome;
-                for extra in extra_targets {
-                    self.duplicate(
-                        *extra,
-                        id.span,
-                        format!("the outcome `{}` has two targets", id.value),
-                    );
-                }
-                let target_percent = match target {
-                    Some(t) => self.percent(t, "an outcome target")?,
-                    None => match base.map(|b| &b.commitment) {
-                        Some(Commitment::Outcome { target_percent, .. }) => *target_percent,
-                        _ => {
-                            let diagnostic = Diagnostic::error(
-                                Code::E222,
-                                self.file,
-                                id.span,
-                                format!("the outcome `{}` has no target", id.value),
-                            )
-                            .label("no `target`")
-                            .help("add how often the outcome must be met, such as `target 100% per calendar month`");
-                            self.report(diagnostic);
-                            return None;
-                        }
-                    },
-                };
-                Some(Commitment::Outcome {
-                    title: title.value.clone(),
-                    target_percent,
-                })
-            }
-        }
+            },
+        };
+        Some(Commitment::Outcome {
+            title: title.value.clone(),
+            target_percent,
+        })
     }
 
     fn percentile(&mut self, percentile: &ast::Spanned<String>) -> Option<Dec> {
