@@ -631,6 +631,15 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
     if let Some(description) = &service.description {
         let _ = writeln!(doc.out, "{}\n", escape(description));
     }
+    outcomes_table(agreement, service, doc);
+    levels_table(agreement, service, doc);
+    support_table(agreement, service, doc);
+    sites_table(agreement, service, doc);
+    related_services(agreement, service, doc);
+}
+
+/// "What the customer gets": the service's business outcomes.
+fn outcomes_table(agreement: &Agreement, service: &Service, doc: &mut Sections) {
     let outcomes: Vec<&Objective> = service
         .objectives
         .iter()
@@ -659,6 +668,10 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
             &rows,
         );
     }
+}
+
+/// "Service levels": availability, latency, error rate and throughput.
+fn levels_table(agreement: &Agreement, service: &Service, doc: &mut Sections) {
     let levels: Vec<&Objective> = service
         .objectives
         .iter()
@@ -695,6 +708,10 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
             &rows,
         );
     }
+}
+
+/// "Support": response and resolution targets, by priority.
+fn support_table(agreement: &Agreement, service: &Service, doc: &mut Sections) {
     let support: Vec<&str> = agreement
         .priorities
         .iter()
@@ -735,6 +752,10 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
             .collect();
         table(&mut doc.out, &["Priority", "Response", "Resolution"], &rows);
     }
+}
+
+/// "Sites and regions": each site's targets beside the service's default.
+fn sites_table(agreement: &Agreement, service: &Service, doc: &mut Sections) {
     if !service.sites.is_empty() {
         doc.out.push_str("### Sites and regions\n\n");
         let mut header: Vec<String> = vec!["Objective".into(), "Default".into()];
@@ -779,6 +800,10 @@ fn service_section(agreement: &Agreement, service: &Service, doc: &mut Sections)
         doc.out
             .push_str("Targets in bold differ from the service's default at that site.\n\n");
     }
+}
+
+/// The services this one depends on and the one it underpins, in a sentence.
+fn related_services(agreement: &Agreement, service: &Service, doc: &mut Sections) {
     let mut related = Vec::new();
     if !service.depends_on.is_empty() {
         let names: Vec<String> = service
