@@ -205,6 +205,29 @@ fn period_days(period: &CalendarPeriod) -> Decimal {
 pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
     let mut changes = Changes { list: Vec::new() };
     let id = &after.id;
+    header_changes(&mut changes, before, after);
+    party_changes(&mut changes, before, after);
+    term(&mut changes, before, after);
+    review(&mut changes, before, after);
+    clause_changes(&mut changes, before, after);
+    obligations(&mut changes, before, after);
+    calendar_and_priority_changes(&mut changes, before, after);
+    maintenance(
+        &mut changes,
+        id,
+        &before.maintenance_windows,
+        &after.maintenance_windows,
+    );
+    services_changes(&mut changes, before, after);
+    credits(&mut changes, id, &before.credit_policies, &after.credit_policies);
+    penalties(&mut changes, id, before, after);
+    pricing(&mut changes, id, before, after);
+    changes.list
+}
+
+/// The agreement's own lines: title, kind, level, `extends`, `supports`, status.
+fn header_changes(changes: &mut Changes, before: &Agreement, after: &Agreement) {
+    let id = &after.id;
     let here = Some(key::agreement(id));
     changes.text(
         "",
@@ -252,6 +275,11 @@ pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
         status(after),
         &Some(key::status(id)),
     );
+}
+
+/// The provider's and the customer's names, contacts and signatories.
+fn party_changes(changes: &mut Changes, before: &Agreement, after: &Agreement) {
+    let id = &after.id;
     for (role, b, a) in [
         ("provider", &before.provider, &after.provider),
         ("customer", &before.customer, &after.customer),
@@ -307,8 +335,11 @@ pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
             &location,
         );
     }
-    term(&mut changes, before, after);
-    review(&mut changes, before, after);
+}
+
+/// Clauses added, changed and removed.
+fn clause_changes(changes: &mut Changes, before: &Agreement, after: &Agreement) {
+    let here = Some(key::agreement(&after.id));
     let clauses = |a: &Agreement| {
         a.clauses
             .iter()
@@ -329,10 +360,14 @@ pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
     {
         changes.text("", &format!("clause `{clause}`"), Some(text.clone()), None, &here);
     }
-    obligations(&mut changes, before, after);
+}
+
+/// Calendars changed, added and removed; priorities added and removed.
+fn calendar_and_priority_changes(changes: &mut Changes, before: &Agreement, after: &Agreement) {
+    let id = &after.id;
     let calendars = matched(&before.calendars, &after.calendars, |c| c.id.clone());
     for (old, new) in calendars.both {
-        calendar_changes(&mut changes, id, old, new);
+        calendar_changes(changes, id, old, new);
     }
     for (calendar, added) in calendars.only {
         let location = Some(key::calendar(id, &calendar.id));
@@ -358,15 +393,14 @@ pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
             location,
         );
     }
-    maintenance(
-        &mut changes,
-        id,
-        &before.maintenance_windows,
-        &after.maintenance_windows,
-    );
+}
+
+/// Services changed, added and removed.
+fn services_changes(changes: &mut Changes, before: &Agreement, after: &Agreement) {
+    let id = &after.id;
     let services = matched(&before.services, &after.services, |s| s.id.clone());
     for (old, new) in services.both {
-        service_changes(&mut changes, id, old, new);
+        service_changes(changes, id, old, new);
     }
     for (service, added) in services.only {
         let location = Some(key::service(id, &service.id));
@@ -380,10 +414,6 @@ pub(super) fn agreement(before: &Agreement, after: &Agreement) -> Vec<Change> {
             location,
         );
     }
-    credits(&mut changes, id, &before.credit_policies, &after.credit_policies);
-    penalties(&mut changes, id, before, after);
-    pricing(&mut changes, id, before, after);
-    changes.list
 }
 
 fn term(changes: &mut Changes, before: &Agreement, after: &Agreement) {
@@ -885,8 +915,47 @@ fn objective_changes(
     after: &Objective,
     location: &Option<Key>,
 ) {
+    commitment_changes(changes, subject, &before.commitment, &after.commitment, location);
+    measurement_changes(changes, subject, before, after, location);
+    let indicator = |o: &Objective| {
+        o.indicator
+            .as_ref()
+            .map(|i| serde_json::to_string(i).unwrap_or_default())
+    };
+    changes.text(
+        subject,
+        "monitoring binding",
+        indicator(before),
+        indicator(after),
+        location,
+    );
+    changes.text(
+        subject,
+        "how it is measured",
+        before.measured_by.as_deref().map(str::to_string),
+        after.measured_by.as_deref().map(str::to_string),
+        location,
+    );
+    changes.text(
+        subject,
+        "early warning",
+        before.warn_at_budget_spent_percent.map(|p| percent(p.value())),
+        after.warn_at_budget_spent_percent.map(|p| percent(p.value())),
+        location,
+    );
+}
+
+/// What the target itself promises: each kind's numbers, compared in the direction that
+/// favours the customer, or the whole commitment when its kind changed.
+fn commitment_changes(
+    changes: &mut Changes,
+    subject: &str,
+    before: &Commitment,
+    after: &Commitment,
+    location: &Option<Key>,
+) {
     use Commitment as C;
-    match (&before.commitment, &after.commitment) {
+    match (before, after) {
         (C::Availability { target_percent: b }, C::Availability { target_percent: a })
         | (
             C::Outcome {
@@ -995,6 +1064,16 @@ fn objective_changes(
         ),
         _ => {}
     }
+}
+
+/// The window an objective is judged over, and the hours it counts.
+fn measurement_changes(
+    changes: &mut Changes,
+    subject: &str,
+    before: &Objective,
+    after: &Objective,
+    location: &Option<Key>,
+) {
     if before.window != after.window {
         let ordering = window_days(&after.window).cmp(&window_days(&before.window));
         let (description, impact) = match ordering {
@@ -1027,32 +1106,6 @@ fn objective_changes(
             *location,
         );
     }
-    let indicator = |o: &Objective| {
-        o.indicator
-            .as_ref()
-            .map(|i| serde_json::to_string(i).unwrap_or_default())
-    };
-    changes.text(
-        subject,
-        "monitoring binding",
-        indicator(before),
-        indicator(after),
-        location,
-    );
-    changes.text(
-        subject,
-        "how it is measured",
-        before.measured_by.as_deref().map(str::to_string),
-        after.measured_by.as_deref().map(str::to_string),
-        location,
-    );
-    changes.text(
-        subject,
-        "early warning",
-        before.warn_at_budget_spent_percent.map(|p| percent(p.value())),
-        after.warn_at_budget_spent_percent.map(|p| percent(p.value())),
-        location,
-    );
 }
 
 fn tiers_text(tiers: &[CreditTier]) -> String {
