@@ -190,6 +190,10 @@ print()
 print("Each input is checked five times; the peak and the wall time are the medians (`slac check`")
 print("on two threads; which thread takes which batch, and when, moves the peak by a MiB or two).")
 print()
+print("The rows ending in `-json` and `-sarif` check the 10,000 files with `--format json` and")
+print("`--format sarif`: those documents hold every diagnostic until the run is done, so their")
+print("target is the 256 MiB that issue 23 sets for every format.")
+print()
 print("| input | size | largest file | peak | every run | target (3 x largest file + 30 MiB) | wall |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 for row in memory():
@@ -254,7 +258,8 @@ except FileNotFoundError:
     pass
 for row in memory():
     ok = row["peak_bytes"] <= row["target_bytes"]
-    print(f"| peak memory under 3 x the largest file + 30 MiB: {row['name']} | {row['peak_bytes'] / 2**20:.1f} MiB of {row['target_bytes'] / 2**20:.1f} MiB | {verdict(ok)} |")
+    what = "under 256 MiB in a machine format" if row["name"].endswith(("-json", "-sarif")) else "under 3 x the largest file + 30 MiB"
+    print(f"| peak memory {what}: {row['name']} | {row['peak_bytes'] / 2**20:.1f} MiB of {row['target_bytes'] / 2**20:.1f} MiB | {verdict(ok)} |")
 for row in memory("report-memory.json"):
     ok = row["peak_bytes"] <= REPORT_PEAK_TARGET
     print(f"| `slac report`'s peak memory under {REPORT_PEAK_TARGET / 2**20:.0f} MiB whatever the number of tickets: {row['tickets']:,} | {row['peak_bytes'] / 2**20:.1f} MiB | {verdict(ok)} |")
