@@ -130,67 +130,104 @@ pub fn check_in_batches(
     let named = Arc::new(named);
     // A batch starts from the named files that no file imports; the others are checked with
     // the files that import them, once.
-    let starts: Vec<SlaFile> = starting_files(&roots, allow_outside)
+    let mut starts: Vec<SlaFile> = starting_files(&roots, allow_outside)
         .into_iter()
         .map(|index| roots[index].clone())
         .collect();
-    let lens: Vec<u64> = starts.iter().map(|file| file.len).collect();
-    let batches: Vec<&[SlaFile]> = cut(&lens, batch_files, BATCH_BYTES)
-        .into_iter()
-        .map(|batch| &starts[batch])
-        .collect();
-    let load = |index: usize| {
-        Workspace::load_roots(batches[index].to_vec(), allow_outside, Arc::clone(&named)).map(crate::analyze)
-    };
-    let run = Run {
+    let round = Round {
         named: Arc::clone(&named),
-        starts: starts.iter().map(|file| file.identity.clone()).collect(),
+        allow_outside,
+        today,
+        batch_files,
+    };
+    let mut run = Run {
+        named,
         ..Run::default()
     };
-    let queue = Queue::new(run, emit);
-    let next = AtomicUsize::new(0);
-    let settle = |run: &mut Run, index: usize, done: Result<Done, InputError>, emit: &mut Emit<'_>| {
-        run.settle(done, || load(index), today, emit)
-    };
-    let sizes: Vec<u64> = batches
-        .iter()
-        .map(|batch| batch.iter().map(|file| file.len).sum())
-        .collect();
-    let per_window = WINDOW_PER_THREAD * rayon::current_num_threads().max(1);
-    for window in windows(&sizes, per_window) {
-        if queue.stopped.load(Ordering::Relaxed) {
+    loop {
+        run.starts.extend(starts.iter().map(|file| file.identity.clone()));
+        run = round.check(run, &starts, emit)?;
+        // A named file that a start imports by its first lines but not by its syntax tree (a
+        // file with a syntax error imports nothing) was checked by no batch: it starts one.
+        starts = roots
+            .iter()
+            .filter(|file| !run.starts.contains(&file.identity) && !run.reported.contains(&file.identity))
+            .cloned()
+            .collect();
+        if starts.is_empty() {
             break;
         }
-        window.into_par_iter().with_max_len(1).for_each(|_| {
-            // Each job checks the next batch, not the one its place in the range names, so
-            // that batches are checked in order however rayon splits the range.
-            let index = next.fetch_add(1, Ordering::Relaxed);
+    }
+    run.finish(&roots, emit).map_err(BatchError::Output)?;
+    Ok(run.totals)
+}
+
+/// What every round of batches of a run shares (see `Round::check`).
+struct Round {
+    named: Arc<HashMap<PathBuf, usize>>,
+    allow_outside: bool,
+    today: NaiveDate,
+    batch_files: usize,
+}
+
+impl Round {
+    /// Checks the batches that start from `starts`, in order, and hands over their diagnostics.
+    fn check(&self, run: Run, starts: &[SlaFile], emit: &mut Emit<'_>) -> Result<Run, BatchError> {
+        let today = self.today;
+        let lens: Vec<u64> = starts.iter().map(|file| file.len).collect();
+        let batches: Vec<&[SlaFile]> = cut(&lens, self.batch_files, BATCH_BYTES)
+            .into_iter()
+            .map(|batch| &starts[batch])
+            .collect();
+        let load = |index: usize| {
+            Workspace::load_roots(
+                batches[index].to_vec(),
+                self.allow_outside,
+                Arc::clone(&self.named),
+            )
+            .map(crate::analyze)
+        };
+        let queue = Queue::new(run, emit);
+        let next = AtomicUsize::new(0);
+        let settle = |run: &mut Run, index: usize, done: Result<Done, InputError>, emit: &mut Emit<'_>| {
+            run.settle(done, || load(index), today, emit)
+        };
+        let sizes: Vec<u64> = batches
+            .iter()
+            .map(|batch| batch.iter().map(|file| file.len).sum())
+            .collect();
+        let per_window = WINDOW_PER_THREAD * rayon::current_num_threads().max(1);
+        for window in windows(&sizes, per_window) {
             if queue.stopped.load(Ordering::Relaxed) {
-                return;
+                break;
             }
-            let large = sizes[index] > BATCH_BYTES;
-            let done = load(index).map(|mut checked| {
+            window.into_par_iter().with_max_len(1).for_each(|_| {
+                // Each job checks the next batch, not the one its place in the range names, so
+                // that batches are checked in order however rayon splits the range.
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if queue.stopped.load(Ordering::Relaxed) {
+                    return;
+                }
+                let large = sizes[index] > BATCH_BYTES;
+                let done = load(index).map(|mut checked| {
+                    if large {
+                        release_memory();
+                    }
+                    crate::lint(&mut checked, today);
+                    Done::of(checked, HashSet::new())
+                });
                 if large {
                     release_memory();
                 }
-                crate::lint(&mut checked, today);
-                Done::of(checked, HashSet::new())
+                queue.hand_in(index, done, &settle);
             });
-            if large {
-                release_memory();
-            }
-            queue.hand_in(index, done, &settle);
-        });
+        }
+        let settler = queue.order.into_inner().unwrap_or_else(PoisonError::into_inner);
+        match settler.error {
+            Some(error) => Err(error),
+            None => Ok(settler.run),
+        }
     }
-    let mut settler = queue.order.into_inner().unwrap_or_else(PoisonError::into_inner);
-    if let Some(error) = settler.error {
-        return Err(error);
-    }
-    settler
-        .run
-        .finish(&roots, settler.emit)
-        .map_err(BatchError::Output)?;
-    Ok(settler.run.totals)
 }
 
 /// The named files (indexes into `named`, in order) from which the batches start: those that

@@ -257,3 +257,53 @@ fn files_found_in_folders_are_identified_by_their_canonical_path() {
     let linked = found.iter().find(|file| file.path.ends_with("link.sla")).unwrap();
     assert!(linked.identity.ends_with("other/c.sla"), "{linked:?}");
 }
+
+/// A named file that others import is checked with them, once; and when the importer's
+/// syntax error keeps its imports from being followed, the file is checked on its own all the
+/// same. A chain of imports is reported whole whatever its length.
+#[test]
+fn every_named_file_is_checked_once_however_files_import_each_other() {
+    let folder = tempfile::tempdir().unwrap();
+    let warned = std::fs::read_to_string("tests/fixtures/lint/W312_bad.sla").unwrap();
+    let named = |name: &str| warned.replace("agreement demo", &format!("agreement {name}"));
+    let write = |file: &str, text: String| std::fs::write(folder.path().join(file), text).unwrap();
+    // c00 → c01 → … → c39, each named.
+    for index in 0..40 {
+        let import = if index < 39 {
+            format!("import \"c{:02}.sla\"\n", index + 1)
+        } else {
+            String::new()
+        };
+        write(
+            &format!("c{index:02}.sla"),
+            import + &named(&format!("c{index:02}")),
+        );
+    }
+    // broken.sla imports hidden.sla on its first line and then breaks the grammar.
+    write(
+        "broken.sla",
+        "import \"hidden.sla\"\nagreement broken \"B\" { kind }\n".to_string(),
+    );
+    write("hidden.sla", named("hidden"));
+    let paths = [folder.path().to_path_buf()];
+    let expected = whole(&paths);
+    assert_eq!(expected.1.files, 42);
+    for batch_files in [1, 3, 64] {
+        let got = batched(&paths, batch_files);
+        assert!(
+            got.0 == expected.0,
+            "batches of {batch_files}:\n{}\nwhole:\n{}",
+            got.2,
+            expected.2
+        );
+        assert_eq!(got.1, expected.1, "batches of {batch_files}");
+        // Each file's diagnostics once.
+        for index in 0..40 {
+            let name = format!("c{index:02}.sla");
+            let blocks = got.0.iter().filter(|block| block.contains(&name)).count();
+            assert_eq!(blocks, 1, "{name} in batches of {batch_files}:\n{}", got.2);
+        }
+        assert!(got.2.contains("hidden.sla"), "{}", got.2);
+        assert!(got.2.contains("E100"), "{}", got.2);
+    }
+}
