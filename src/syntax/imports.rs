@@ -5,10 +5,15 @@
 //! are those of its syntax tree (a test checks this on every fixture); for one that does not,
 //! they are a guess.
 
-/// The paths named by the `import "..."` statements at the top of `text`, in order.
-pub fn import_paths(text: &str) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let mut at = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+/// The paths named by the `import "..."` statements at the top of a file's bytes, in order.
+/// Bytes, not text: the file need not be valid UTF-8 up to its end (or at all, past its
+/// imports) to be grouped, and nothing is decoded but the paths.
+pub fn import_paths(bytes: &[u8]) -> Vec<String> {
+    let mut at = if bytes.starts_with("\u{FEFF}".as_bytes()) {
+        3
+    } else {
+        0
+    };
     let mut paths = Vec::new();
     loop {
         at = skip_blank(bytes, at);
@@ -25,7 +30,7 @@ pub fn import_paths(text: &str) -> Vec<String> {
         let Some(close) = closing_quote(bytes, after) else {
             return paths;
         };
-        paths.push(unescape(&text[after + 1..close]));
+        paths.push(unescape(&String::from_utf8_lossy(&bytes[after + 1..close])));
         at = close + 1;
     }
 }
@@ -87,17 +92,17 @@ mod tests {
     #[test]
     fn leading_imports_are_read_past_comments_and_a_byte_order_mark() {
         let text = "\u{FEFF}# shared terms\nimport \"corp.sla\"  # the base\n\n  import\n\"a/b c.sla\"\nagreement x \"X\" { import }";
-        assert_eq!(import_paths(text), ["corp.sla", "a/b c.sla"]);
-        assert_eq!(import_paths("import \"q\\\"uote.sla\""), ["q\"uote.sla"]);
+        assert_eq!(import_paths(text.as_bytes()), ["corp.sla", "a/b c.sla"]);
+        assert_eq!(import_paths(b"import \"q\\\"uote.sla\""), ["q\"uote.sla"]);
     }
 
     #[test]
     fn reading_stops_at_anything_that_is_not_an_import() {
-        assert!(import_paths("agreement x \"X\" {}\nimport \"late.sla\"").is_empty());
-        assert!(import_paths("imports \"x.sla\"").is_empty());
-        assert!(import_paths("import-x \"x.sla\"").is_empty());
-        assert!(import_paths("import corp.sla").is_empty());
-        assert_eq!(import_paths("import \"a.sla\" import \"unclosed"), ["a.sla"]);
-        assert!(import_paths("").is_empty());
+        assert!(import_paths(b"agreement x \"X\" {}\nimport \"late.sla\"").is_empty());
+        assert!(import_paths(b"imports \"x.sla\"").is_empty());
+        assert!(import_paths(b"import-x \"x.sla\"").is_empty());
+        assert!(import_paths(b"import corp.sla").is_empty());
+        assert_eq!(import_paths(b"import \"a.sla\" import \"unclosed"), ["a.sla"]);
+        assert!(import_paths(b"").is_empty());
     }
 }
