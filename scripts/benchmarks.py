@@ -192,7 +192,8 @@ print("on two threads; which thread takes which batch, and when, moves the peak 
 print()
 print("The rows ending in `-json` and `-sarif` check the 10,000 files with `--format json` and")
 print("`--format sarif`: those documents hold every diagnostic until the run is done, so their")
-print("target is the 256 MiB that issue 23 sets for every format.")
+print("target is the 256 MiB that issue 23 sets for every format. `many-agreements-spec` is one file")
+print("of 1,750 agreements (9.9 MB), whose target is 20 x its size.")
 print()
 print("| input | size | largest file | peak | every run | target (3 x largest file + 30 MiB) | wall |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -258,7 +259,14 @@ except FileNotFoundError:
     pass
 for row in memory():
     ok = row["peak_bytes"] <= row["target_bytes"]
-    what = "under 256 MiB in a machine format" if row["name"].endswith(("-json", "-sarif")) else "under 3 x the largest file + 30 MiB"
+    if row["name"].endswith(("-json", "-sarif")):
+        what = "under 256 MiB in a machine format"
+    elif row["name"] == "many-agreements-spec":
+        what = "under 20 x its size"
+        speed = row["input_bytes"] / row["wall_seconds"] / 1e6 if row["wall_seconds"] else float("inf")
+        print(f"| a 10 MB spec of many agreements at 30 MB/s or more, process start included | {speed:.1f} MB/s | {verdict(speed >= 30)} |")
+    else:
+        what = "under 3 x the largest file + 30 MiB"
     print(f"| peak memory {what}: {row['name']} | {row['peak_bytes'] / 2**20:.1f} MiB of {row['target_bytes'] / 2**20:.1f} MiB | {verdict(ok)} |")
 for row in memory("report-memory.json"):
     ok = row["peak_bytes"] <= REPORT_PEAK_TARGET
