@@ -6,7 +6,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
@@ -29,18 +29,6 @@ fn meaning(path: &Path, text: &str) -> String {
         .map(|p| serde_json::to_string(p).unwrap())
         .unwrap_or_default();
     format!("{diagnostics:#?}\n{program}")
-}
-
-/// Every `.sla` file under `folder`, recursively.
-fn sla_files_under(folder: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sla_files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "sla") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]
@@ -67,9 +55,8 @@ fn examples_are_formatted() {
 
 #[test]
 fn idempotent_and_meaning_preserving_over_every_example_and_fixture() {
-    let mut files = Vec::new();
-    sla_files_under(Path::new("examples"), &mut files);
-    sla_files_under(Path::new("tests/fixtures"), &mut files);
+    let mut files = common::sla_files_below("examples");
+    files.extend(common::sla_files_below("tests/fixtures"));
     files.sort();
     let mut formatted_files = 0;
     for path in &files {

@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+mod common;
+
 use pest_meta::ast::{Expr, RuleType};
 use pest_meta::parser::{consume_rules, parse, Rule};
 
@@ -466,30 +468,12 @@ fn generated_specs_are_valid_and_deterministic() {
     }
 }
 
-/// Every `.sla` file under `folder`, recursively, in order.
-fn sla_files_under(folder: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            sla_files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "sla") {
-            out.push(path);
-        }
-    }
-}
-
 /// The imports read without parsing (which group the files of `slac check`) are those of the
 /// syntax tree, for every file of the tests and examples that parses.
 #[test]
 fn imports_read_without_parsing_are_those_of_the_syntax_tree() {
-    let mut files = Vec::new();
-    for folder in ["tests/fixtures", "examples"] {
-        sla_files_under(std::path::Path::new(folder), &mut files);
-    }
+    let mut files = common::sla_files_below("tests/fixtures");
+    files.extend(common::sla_files_below("examples"));
     let mut compared = 0;
     for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {

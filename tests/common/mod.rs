@@ -24,6 +24,24 @@ pub fn sla_files(folder: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The `.sla` files in `folder` and the folders below it, sorted.
+pub fn sla_files_below(folder: &str) -> Vec<PathBuf> {
+    fn collect(folder: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|e| e == "sla") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    collect(Path::new(folder), &mut files);
+    files.sort();
+    files
+}
+
 /// The code a fixture is named after (`E201_undefined_calendar.sla` → E201).
 pub fn code_of(path: &Path) -> Code {
     let name = path.file_name().unwrap().to_string_lossy();
