@@ -47,6 +47,23 @@ fn batched(paths: &[PathBuf], batch_files: usize) -> (Vec<String>, Totals, Strin
     (files, totals, in_order)
 }
 
+/// `batched`, asserting that it reports the diagnostics and totals of `expected`, a whole run.
+fn batched_as_whole(
+    paths: &[PathBuf],
+    batch_files: usize,
+    expected: &(Vec<String>, Totals, String),
+) -> (Vec<String>, Totals, String) {
+    let got = batched(paths, batch_files);
+    assert!(
+        got.0 == expected.0,
+        "{paths:?} in batches of {batch_files}:\n{}\nwhole:\n{}",
+        got.2,
+        expected.2
+    );
+    assert_eq!(got.1, expected.1, "{paths:?} in batches of {batch_files}");
+    got
+}
+
 /// A project with what makes batches differ from a whole run if anything does: files only
 /// imported (with errors, with warnings, shared by several named files, in a cycle), a named
 /// file that an earlier one imports, a missing import, an agreement id defined twice, files
@@ -125,14 +142,7 @@ fn batches_report_what_a_whole_run_reports() {
         }
         let mut order = None;
         for batch_files in [1, 2, 3, 64] {
-            let got = batched(&paths, batch_files);
-            assert!(
-                got.0 == expected.0,
-                "{paths:?} in batches of {batch_files}:\n{}\nwhole:\n{}",
-                got.2,
-                expected.2
-            );
-            assert_eq!(got.1, expected.1, "{paths:?} in batches of {batch_files}");
+            let got = batched_as_whole(&paths, batch_files, &expected);
             // The order of the output does not depend on how the run is cut either.
             let order = order.get_or_insert_with(|| got.2.clone());
             assert!(
@@ -289,14 +299,7 @@ fn every_named_file_is_checked_once_however_files_import_each_other() {
     let expected = whole(&paths);
     assert_eq!(expected.1.files, 42);
     for batch_files in [1, 3, 64] {
-        let got = batched(&paths, batch_files);
-        assert!(
-            got.0 == expected.0,
-            "batches of {batch_files}:\n{}\nwhole:\n{}",
-            got.2,
-            expected.2
-        );
-        assert_eq!(got.1, expected.1, "batches of {batch_files}");
+        let got = batched_as_whole(&paths, batch_files, &expected);
         // Each file's diagnostics once.
         for index in 0..40 {
             let name = format!("c{index:02}.sla");
