@@ -310,25 +310,25 @@ fn lower_header(
 
     let provider = match singles.provider {
         Some(p) => Some(party(ctx, p)),
-        None => parent.map(|p| p.provider.clone()).or_else(|| {
-            missing(
-                &mut absent,
+        None => inherited_party(
+            parent.map(|p| &p.provider),
+            (
                 "provider",
                 "add `provider \"Name of the provider\" { contact \"Name\" <name@example.com> }`",
-            );
-            None
-        }),
+            ),
+            &mut absent,
+        ),
     };
     let customer = match singles.customer {
         Some(p) => Some(party(ctx, p)),
-        None => parent.map(|p| p.customer.clone()).or_else(|| {
-            missing(
-                &mut absent,
+        None => inherited_party(
+            parent.map(|p| &p.customer),
+            (
                 "customer",
                 "add `customer \"Name of the customer\" { contact \"Name\" <name@example.com> }`",
-            );
-            None
-        }),
+            ),
+            &mut absent,
+        ),
     };
 
     let term = match singles.term {
@@ -1041,6 +1041,19 @@ fn unique(ctx: &mut Ctx<'_>, seen: &mut HashMap<String, Span>, name: &ast::Ident
 
 fn missing(absent: &mut Vec<(&'static str, &'static str)>, what: &'static str, help: &'static str) {
     absent.push((what, help));
+}
+
+/// A party the agreement does not write: its parent's, or missing (`role`, with the `help`
+/// that says what to add).
+fn inherited_party(
+    parent: Option<&ir::Party>,
+    (role, help): (&'static str, &'static str),
+    absent: &mut Vec<(&'static str, &'static str)>,
+) -> Option<ir::Party> {
+    if parent.is_none() {
+        missing(absent, role, help);
+    }
+    parent.cloned()
 }
 
 /// One `E222` for everything an agreement lacks, each with the line to add.

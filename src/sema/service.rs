@@ -37,6 +37,27 @@ pub(super) fn objective_id(objective: &ast::Objective) -> String {
 /// Spans of objectives declared in the file being lowered, by id, for labels.
 type OwnSpans = HashMap<String, Span>;
 
+/// A reference to a service of another agreement, written by `what` at `span`: checked once
+/// every agreement is lowered (`deferred`).
+fn other_agreements_service(
+    deferred: &mut Vec<DeferredRef>,
+    span: Span,
+    agreement: &str,
+    service: &str,
+    what: &'static str,
+) -> ir::ServiceRef {
+    deferred.push(DeferredRef {
+        span,
+        agreement: agreement.to_string(),
+        service: Some(service.to_string()),
+        what,
+    });
+    ir::ServiceRef {
+        agreement: agreement.to_string(),
+        service: service.to_string(),
+    }
+}
+
 /// Which of the two ticket targets an objective states.
 #[derive(Clone, Copy)]
 enum TicketTarget {
@@ -268,16 +289,13 @@ impl Ctx<'_> {
                 [agreement, service_id] => {
                     let location = key::dependency(agreement_id, &service.id.value, agreement, service_id);
                     self.locate(location, reference.span);
-                    deferred.push(DeferredRef {
-                        span: reference.span,
-                        agreement: agreement.clone(),
-                        service: Some(service_id.clone()),
-                        what: "`depends on`",
-                    });
-                    depends_on.push(ir::ServiceRef {
-                        agreement: agreement.clone(),
-                        service: service_id.clone(),
-                    });
+                    depends_on.push(other_agreements_service(
+                        deferred,
+                        reference.span,
+                        agreement,
+                        service_id,
+                        "`depends on`",
+                    ));
                 }
                 _ => self.malformed_reference(
                     reference,
@@ -319,16 +337,13 @@ impl Ctx<'_> {
             }
             match reference.parts.as_slice() {
                 [agreement, service_id] => {
-                    deferred.push(DeferredRef {
-                        span: reference.span,
-                        agreement: agreement.clone(),
-                        service: Some(service_id.clone()),
-                        what: "`supports`",
-                    });
-                    supports = Some(ir::ServiceRef {
-                        agreement: agreement.clone(),
-                        service: service_id.clone(),
-                    });
+                    supports = Some(other_agreements_service(
+                        deferred,
+                        reference.span,
+                        agreement,
+                        service_id,
+                        "`supports`",
+                    ));
                 }
                 _ => self.malformed_reference(
                     reference,
