@@ -306,60 +306,27 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// Writes `text` to standard output (see `write_stdout_with`).
 fn print_stdout(text: &str) -> Result<(), String> {
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        // A closed pipe (`slac schema | head`) is not an error worth reporting.
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write to standard output: {e}"))
-        }
-        _ => Ok(()),
-    }
+    write_stdout_with(|out| out.write_all(text.as_bytes()))
 }
 
 /// How many diagnostics human and short output show unless `--max-diagnostics` says.
 const MAX_DIAGNOSTICS: usize = 200;
 
-fn report(checked: &Checked, format: Format, color: ColorMode) -> Result<(), String> {
-    report_at_most(checked, format, color, MAX_DIAGNOSTICS)
-}
-
-/// Prints the diagnostics; human and short output stop after `limit` and say how many more
-/// there are (machine formats always carry all of them).
-fn report_at_most(checked: &Checked, format: Format, color: ColorMode, limit: usize) -> Result<(), String> {
-    let shown = &checked.diagnostics[..checked.diagnostics.len().min(limit)];
-    let hidden = checked.diagnostics.len() - shown.len();
-    match format {
-        Format::Human => {
-            diagnostics::render_human(&checked.sources, shown, color)
-                .map_err(|e| format!("cannot write to standard error: {e}"))?;
-            left_out(hidden);
-            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            summary(&Totals {
-                files: checked.files_checked(),
-                errors,
-                warnings: checked.diagnostics.len() - errors,
-            });
-        }
-        Format::Short => {
-            eprint!("{}", diagnostics::render_short(&checked.sources, shown));
-            left_out(hidden);
-        }
-        Format::Sarif => print_stdout(&diagnostics::render_sarif(
-            &checked.sources,
-            &checked.diagnostics,
-            docs,
-        ))?,
-        Format::Github => print_stdout(&diagnostics::render_github(
-            &checked.sources,
-            &checked.diagnostics,
-        ))?,
-        Format::Json => print_stdout(&diagnostics::render_json(
-            &checked.sources,
-            &checked.diagnostics,
-            checked.files_checked(),
-        ))?,
-    }
+/// Prints the diagnostics of a command that needed the IR and found errors, as `slac check`
+/// does by default: the first [`MAX_DIAGNOSTICS`], how many more there are, and the summary.
+fn report(checked: &Checked, color: ColorMode) -> Result<(), String> {
+    let shown = &checked.diagnostics[..checked.diagnostics.len().min(MAX_DIAGNOSTICS)];
+    diagnostics::render_human(&checked.sources, shown, color)
+        .map_err(|e| format!("cannot write to standard error: {e}"))?;
+    left_out(checked.diagnostics.len() - shown.len());
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    summary(&Totals {
+        files: checked.files_checked(),
+        errors,
+        warnings: checked.diagnostics.len() - errors,
+    });
     Ok(())
 }
 
@@ -469,8 +436,8 @@ fn check_in_batches(paths: &[PathBuf], options: &CheckOptions) -> Result<ExitCod
     })
 }
 
-/// Writes to standard output through `write`, buffered; a closed pipe is not an error worth
-/// reporting.
+/// Writes to standard output through `write`, buffered; a closed pipe (`slac schema | head`)
+/// is not an error worth reporting.
 fn write_stdout_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     match write(&mut stdout).and_then(|()| stdout.flush()) {
@@ -588,7 +555,7 @@ fn build(
     refuse_input_as_output(output.as_deref(), [file.as_path()])?;
     let checked = crate::check(std::slice::from_ref(&file)).map_err(|e| e.to_string())?;
     if checked.has_errors() {
-        report(&checked, Format::Human, color)?;
+        report(&checked, color)?;
         eprintln!(
             "error: nothing was written, because `{}` or a file it imports has errors",
             file.display()
