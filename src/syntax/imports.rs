@@ -96,6 +96,18 @@ mod tests {
         assert_eq!(import_paths(b"import \"q\\\"uote.sla\""), ["q\"uote.sla"]);
     }
 
+    proptest::proptest! {
+        /// Any bytes (the scan reads files before anything has checked them) give paths or
+        /// none, never a panic; and imports written out are read back.
+        #[test]
+        fn any_bytes_are_scanned_without_panic(bytes: Vec<u8>, names: Vec<String>) {
+            let _ = import_paths(&bytes);
+            let names: Vec<String> = names.into_iter().map(|n| n.replace(['"', '\\'], "_")).collect();
+            let text: String = names.iter().map(|n| format!("import \"{n}\"\n")).collect();
+            proptest::prop_assert_eq!(import_paths(text.as_bytes()), names);
+        }
+    }
+
     #[test]
     fn reading_stops_at_anything_that_is_not_an_import() {
         assert!(import_paths(b"agreement x \"X\" {}\nimport \"late.sla\"").is_empty());
