@@ -115,6 +115,33 @@ pub fn check_in_batches(
     batch_files: usize,
     emit: &mut Emit<'_>,
 ) -> Result<Totals, BatchError> {
+    let plan = Plan {
+        allow_outside,
+        lint_on: Some(today),
+        batch_files,
+        keep: None,
+    };
+    run_in_batches(paths, &plan, emit)
+}
+
+/// Receives each batch once it is analyzed, before its syntax trees and IR are freed, from
+/// whichever thread checked it; a file imported by several batches is seen in each.
+pub type Keep<'a> = dyn Fn(&Checked) + Sync + 'a;
+
+/// How a run in batches goes.
+pub struct Plan<'k> {
+    /// Whether imports may leave the project root (`--allow-outside`).
+    pub allow_outside: bool,
+    /// The date the lints judge reviews and expiry against; `None` checks without linting.
+    pub lint_on: Option<NaiveDate>,
+    /// How many named files a batch holds ([`BATCH_FILES`] in `slac`).
+    pub batch_files: usize,
+    /// What takes from each batch what the run needs of its IR (`slac diff` its agreements).
+    pub keep: Option<&'k Keep<'k>>,
+}
+
+/// As [`check_in_batches`], as `plan` says.
+pub fn run_in_batches(paths: &[PathBuf], plan: &Plan<'_>, emit: &mut Emit<'_>) -> Result<Totals, BatchError> {
     let given = workspace::identified_sla_files(paths).map_err(BatchError::Input)?;
     // Each file once, in the order given, as a whole run takes them.
     let mut named: HashMap<PathBuf, usize> = HashMap::new();
@@ -130,15 +157,13 @@ pub fn check_in_batches(
     let named = Arc::new(named);
     // A batch starts from the named files that no file imports; the others are checked with
     // the files that import them, once.
-    let mut starts: Vec<SlaFile> = starting_files(&roots, allow_outside)
+    let mut starts: Vec<SlaFile> = starting_files(&roots, plan.allow_outside)
         .into_iter()
         .map(|index| roots[index].clone())
         .collect();
     let round = Round {
         named: Arc::clone(&named),
-        allow_outside,
-        today,
-        batch_files,
+        plan,
     };
     let mut run = Run {
         named,
@@ -163,26 +188,24 @@ pub fn check_in_batches(
 }
 
 /// What every round of batches of a run shares (see `Round::check`).
-struct Round {
+struct Round<'p, 'k> {
     named: Arc<HashMap<PathBuf, usize>>,
-    allow_outside: bool,
-    today: NaiveDate,
-    batch_files: usize,
+    plan: &'p Plan<'k>,
 }
 
-impl Round {
+impl Round<'_, '_> {
     /// Checks the batches that start from `starts`, in order, and hands over their diagnostics.
     fn check(&self, run: Run, starts: &[SlaFile], emit: &mut Emit<'_>) -> Result<Run, BatchError> {
-        let today = self.today;
+        let today = self.plan.lint_on;
         let lens: Vec<u64> = starts.iter().map(|file| file.len).collect();
-        let batches: Vec<&[SlaFile]> = cut(&lens, self.batch_files, BATCH_BYTES)
+        let batches: Vec<&[SlaFile]> = cut(&lens, self.plan.batch_files, BATCH_BYTES)
             .into_iter()
             .map(|batch| &starts[batch])
             .collect();
         let load = |index: usize| {
             Workspace::load_roots(
                 batches[index].to_vec(),
-                self.allow_outside,
+                self.plan.allow_outside,
                 Arc::clone(&self.named),
             )
             .map(crate::analyze)
@@ -210,10 +233,15 @@ impl Round {
                 }
                 let large = sizes[index] > BATCH_BYTES;
                 let done = load(index).map(|mut checked| {
+                    if let Some(keep) = self.plan.keep {
+                        keep(&checked);
+                    }
                     if large {
                         release_memory();
                     }
-                    crate::lint(&mut checked, today);
+                    if let Some(today) = today {
+                        crate::lint(&mut checked, today);
+                    }
                     Done::of(checked, HashSet::new())
                 });
                 if large {
@@ -594,7 +622,7 @@ impl Run {
         &mut self,
         done: Result<Done, InputError>,
         load: impl FnOnce() -> Result<Checked, InputError>,
-        today: NaiveDate,
+        today: Option<NaiveDate>,
         emit: &mut Emit<'_>,
     ) -> Result<(), BatchError> {
         let mut done = done.map_err(BatchError::Input)?;
@@ -604,7 +632,9 @@ impl Run {
         {
             let mut checked = load().map_err(BatchError::Input)?;
             let helpers = self.taken_ids(&mut checked);
-            crate::lint(&mut checked, today);
+            if let Some(today) = today {
+                crate::lint(&mut checked, today);
+            }
             done = Done::of(checked, helpers);
         }
         self.drop_repeated_cycles(&mut done);

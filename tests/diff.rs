@@ -23,25 +23,24 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-fn checked(path: PathBuf) -> slac::Checked {
-    let checked = slac::check(std::slice::from_ref(&path)).unwrap();
-    assert!(
-        !checked.has_errors(),
-        "{}: {:#?}",
-        path.display(),
-        checked.diagnostics
-    );
-    checked
+/// The version of the specs under `path`, which must have no errors.
+fn version(path: PathBuf) -> slac::Version {
+    let mut errors = |_: &slac::source::SourceMap, found: &[slac::diagnostics::Diagnostic]| {
+        panic!("{}: {found:#?}", path.display())
+    };
+    slac::Version::load(std::slice::from_ref(&path), false, &mut errors)
+        .unwrap()
+        .unwrap()
 }
 
 #[test]
 fn fixture_pairs() {
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let old = checked(case.join("previous"));
-        let new = checked(case.join("current"));
-        let (report, errors) = slac::diff_checked(&old, &new);
-        let rendered_errors = slac::diagnostics::render_human_to_string(&new.sources, &errors);
+        let old = version(case.join("previous"));
+        let new = version(case.join("current"));
+        let (report, errors, sources) = slac::diff_versions(&old, &new);
+        let rendered_errors = slac::diagnostics::render_human_to_string(&sources, &errors);
         insta::assert_snapshot!(
             format!("diff_{name}"),
             format!(
@@ -73,7 +72,7 @@ fn fixture_pairs() {
 #[test]
 fn identical_versions_have_no_changes() {
     let path = PathBuf::from("examples/cloud-hosting/cloud-hosting.sla");
-    let (report, errors) = slac::diff_checked(&checked(path.clone()), &checked(path));
+    let (report, errors, _) = slac::diff_versions(&version(path.clone()), &version(path));
     assert!(report.is_empty() && errors.is_empty());
     assert_eq!(diff::render_human(&report), "no changes to the commitments\n");
 }
@@ -182,7 +181,8 @@ fn markdownlint_accepts_the_markdown_report() {
     let folder = tempfile::tempdir().unwrap();
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let (report, _) = slac::diff_checked(&checked(case.join("previous")), &checked(case.join("current")));
+        let (report, ..) =
+            slac::diff_versions(&version(case.join("previous")), &version(case.join("current")));
         fs::write(
             folder.path().join(format!("{name}.md")),
             diff::render_markdown(&report),
@@ -245,4 +245,48 @@ fn against_a_revision_with_many_files_and_unusual_names() {
         60,
         "every spec was read"
     );
+}
+
+/// A version with errors is not compared: its errors are reported (and its lint warnings are
+/// not, since the diff does not lint), whichever side it is.
+#[test]
+fn a_version_with_errors_is_reported_not_compared() {
+    let folder = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string("tests/fixtures/diff/weakened-minor/previous/hosting.sla").unwrap();
+    let broken = folder.path().join("broken");
+    fs::create_dir(&broken).unwrap();
+    fs::write(broken.join("hosting.sla"), good.replacen("99.9%", "4h", 1)).unwrap();
+    // A file without errors but with lint warnings (W305 and others, when linted).
+    let warned = good.replacen("agreement hosting ", "agreement hosting-copy ", 1);
+    assert_ne!(warned, good);
+    fs::write(broken.join("copy.sla"), warned).unwrap();
+    let previous = "tests/fixtures/diff/weakened-minor/previous";
+    let mut handed = Vec::new();
+    let mut errors = |_: &slac::source::SourceMap, found: &[slac::diagnostics::Diagnostic]| {
+        handed.extend(found.iter().map(|d| (d.code, d.is_error())));
+        Ok(())
+    };
+    let version = slac::Version::load(std::slice::from_ref(&broken), false, &mut errors).unwrap();
+    assert!(version.is_none());
+    assert!(
+        !handed.is_empty() && handed.iter().all(|(_, error)| *error),
+        "{handed:?}"
+    );
+    assert!(
+        handed.iter().all(|(code, _)| code.as_str() == "E212"),
+        "{handed:?}"
+    );
+    for args in [
+        [previous, broken.to_str().unwrap()],
+        [broken.to_str().unwrap(), previous],
+    ] {
+        slac()
+            .arg("diff")
+            .args(args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicates::str::contains("error[E212]"))
+            .stderr(predicates::str::contains("has errors, so it cannot be compared"));
+    }
 }

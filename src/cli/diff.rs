@@ -11,7 +11,7 @@ use clap::ValueEnum;
 
 use crate::diagnostics::{self, ColorMode};
 use crate::diff::{self, Impact};
-use crate::Checked;
+use crate::Version;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(super) enum DiffFormat {
@@ -73,7 +73,7 @@ pub(super) fn diff(
     let (Some(old), Some(new)) = (old, new) else {
         return Ok(ExitCode::from(1));
     };
-    let (report, errors) = crate::diff_checked(&old, &new);
+    let (report, errors, sources) = crate::diff_versions(&old, &new);
     let text = match format {
         DiffFormat::Human => diff::render_human(&report),
         DiffFormat::Markdown => diff::render_markdown(&report),
@@ -81,7 +81,7 @@ pub(super) fn diff(
     };
     super::print_stdout(&text)?;
     if !errors.is_empty() {
-        diagnostics::render_human(&new.sources, &errors, color)
+        diagnostics::render_human(&sources, &errors, color)
             .map_err(|e| format!("cannot write to standard error: {e}"))?;
     }
     let weakened = report.count(Impact::Weakened) > 0 && fail_on.is_some();
@@ -94,12 +94,15 @@ pub(super) fn diff(
 
 /// Checks one side; `None` after reporting its errors (a version with errors has no IR to
 /// compare).
-fn load(paths: &[PathBuf], side: &str, color: ColorMode) -> Result<Option<Checked>, String> {
-    let checked = super::checked_without_errors(paths, color)?;
-    if checked.is_none() {
+fn load(paths: &[PathBuf], side: &str, color: ColorMode) -> Result<Option<Version>, String> {
+    let mut errors = |sources: &crate::source::SourceMap, found: &[diagnostics::Diagnostic]| {
+        diagnostics::render_human(sources, found, color)
+    };
+    let version = Version::load(paths, false, &mut errors).map_err(|e| e.to_string())?;
+    if version.is_none() {
         eprintln!("error: {side} has errors, so it cannot be compared");
     }
-    Ok(checked)
+    Ok(version)
 }
 
 /// Writes the `.sla` files under `paths` as they were at `revision` into a temporary folder,

@@ -7,6 +7,7 @@ mod compare;
 mod render;
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -99,8 +100,11 @@ impl DiffReport {
 /// The changes from `old` to `new`, agreements matched by id.
 pub fn diff(old: &[&Agreement], new: &[&Agreement]) -> DiffReport {
     let mut agreements = Vec::new();
+    // Reversed, so that the first agreement of an id is the one kept.
+    let olds: HashMap<&str, &Agreement> = old.iter().rev().map(|a| (a.id.as_str(), *a)).collect();
+    let news: HashSet<&str> = new.iter().map(|a| a.id.as_str()).collect();
     for after in new {
-        let before = old.iter().find(|a| a.id == after.id).copied();
+        let before = olds.get(after.id.as_str()).copied();
         let changes = match before {
             Some(before) => compare::agreement(before, after),
             None => vec![Change {
@@ -120,7 +124,7 @@ pub fn diff(old: &[&Agreement], new: &[&Agreement]) -> DiffReport {
             changes,
         });
     }
-    for before in old.iter().filter(|b| !new.iter().any(|a| a.id == b.id)) {
+    for before in old.iter().filter(|b| !news.contains(b.id.as_str())) {
         agreements.push(AgreementChanges {
             agreement: before.id.clone(),
             title: before.title.clone(),
@@ -149,18 +153,23 @@ fn is_major_bump(before: &str, after: &str) -> bool {
     }
 }
 
+/// Whether an agreement in both versions weakens a commitment without a major version bump.
+pub fn needs_major_bump(agreement: &AgreementChanges) -> bool {
+    match (&agreement.version_before, &agreement.version_after) {
+        (Some(before), Some(after)) => agreement.weakened().next().is_some() && !is_major_bump(before, after),
+        _ => false,
+    }
+}
+
 /// `E601` for every agreement of the new version that weakens a commitment without a major
 /// version bump, pointing at its version (and at the first weakened item).
 pub fn version_errors(report: &DiffReport, locations: &Locations) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    for agreement in &report.agreements {
+    for agreement in report.agreements.iter().filter(|a| needs_major_bump(a)) {
         let (Some(before), Some(after)) = (&agreement.version_before, &agreement.version_after) else {
             continue;
         };
         let weakened: Vec<&Change> = agreement.weakened().collect();
-        if weakened.is_empty() || is_major_bump(before, after) {
-            continue;
-        }
         let key = crate::ir::key::version(&agreement.agreement);
         let Some(at) = locations
             .get(key)
