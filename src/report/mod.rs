@@ -3,6 +3,7 @@
 //! credits owed. Every number the verdicts use is in the report, so an auditor can check it.
 
 pub mod input;
+mod level;
 mod render;
 mod spool;
 
@@ -17,9 +18,11 @@ use std::io;
 use crate::business_time::BusinessCalendar;
 use crate::ir::words::{amount_text, duration_text, percent_text};
 use crate::ir::{
-    Agreement, Amount, Commitment, Dec, Duration, MaintenanceWindow, Measurement, Objective, Service,
+    Agreement, Amount, Commitment, CreditPolicy, Dec, Duration, MaintenanceWindow, Measurement, Objective,
+    Service,
 };
 pub use input::{BadRow, DataFile, Outage, Ticket};
+pub use level::Level;
 pub use render::{burn_chart, chart_name, write_markdown};
 use spool::Spool;
 pub use spool::Spooled;
@@ -125,6 +128,9 @@ pub enum Status {
     Breached,
     /// Nothing in the data to judge by (no tickets of that priority).
     NoData,
+    /// The period holds no time the objective measures (a business-hours objective over a
+    /// weekend, or a period inside a maintenance window): there is no level to judge.
+    NoMeasurement,
     /// The objective is measured from other data (metrics, an outcome's own records).
     NotMeasured,
 }
@@ -274,8 +280,13 @@ pub struct ObjectiveResult {
     pub target: String,
     pub measured: String,
     pub status: Status,
+    /// The level attained, as shown: rounded, but never across the target or a credit tier's
+    /// bound (see [`Level::shown`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub achieved_percent: Option<Dec>,
+    /// The level attained, exactly: what the verdict and the credit are decided by.
+    #[serde(skip)]
+    pub level: Option<Level>,
     /// Breached tickets, or 1 for a breached availability target.
     pub breaches: usize,
     #[serde(skip)]
@@ -464,9 +475,14 @@ pub fn evaluate<T: Borrow<Ticket>>(
 
     let mut results = Vec::with_capacity(objectives.list.len());
     for (mut result, part) in objectives.results.into_iter().zip(&objectives.list) {
-        conclude(&mut result, part, &usable, period);
-        if part.site.is_none() {
-            credit(agreement, part.service, part.objective, &mut result);
+        let policy = part
+            .site
+            .is_none()
+            .then(|| credit_policy(agreement, part.service, part.objective))
+            .flatten();
+        conclude(&mut result, part, &usable, period, policy);
+        if let Some(policy) = policy {
+            credit(policy, &mut result);
         }
         results.push(result);
     }
@@ -693,6 +709,7 @@ impl ObjectiveResult {
             measured: part.clock.description.clone(),
             status: Status::NotMeasured,
             achieved_percent: None,
+            level: None,
             breaches: 0,
             tally: Tally::default(),
             tickets: Spooled::default(),
@@ -706,59 +723,97 @@ impl ObjectiveResult {
 }
 
 /// The verdict of an objective once all the data is in: from the tickets' tally, or from the
-/// outages.
-fn conclude(result: &mut ObjectiveResult, part: &Part, outages: &[&Outage], period: &Period) {
-    match &part.objective.commitment {
+/// outages. The level is shown so that it reads on the same side of the target and of the
+/// credit tiers' bounds as it is.
+fn conclude(
+    result: &mut ObjectiveResult,
+    part: &Part,
+    outages: &[&Outage],
+    period: &Period,
+    policy: Option<&CreditPolicy>,
+) {
+    let target = match &part.objective.commitment {
         Commitment::Response {
             attainment_percent, ..
         }
         | Commitment::Resolution {
             attainment_percent, ..
-        } => {
-            let Tally { met, breached, .. } = result.tally;
-            if met + breached == 0 {
-                result.status = Status::NoData;
-                result.note = Some("no ticket of this priority was due in the period".into());
-            } else {
-                let achieved = Decimal::from(met * 100) / Decimal::from(met + breached);
-                result.achieved_percent = Some(Dec(achieved.round_dp(4)));
-                result.status = if achieved >= attainment_percent.value() {
-                    Status::Met
-                } else {
-                    Status::Breached
-                };
-            }
-            result.breaches = breached;
-        }
-        Commitment::Availability { target_percent } => {
-            let availability = availability(part, outages, period, target_percent.value());
-            let achieved = if availability.measured_seconds > 0 {
-                Decimal::ONE_HUNDRED
-                    - Decimal::from(availability.downtime_seconds) * Decimal::ONE_HUNDRED
-                        / Decimal::from(availability.measured_seconds)
-            } else {
-                Decimal::ONE_HUNDRED
-            };
-            result.achieved_percent = Some(Dec(achieved.round_dp(4)));
-            result.status = if achieved >= target_percent.value() {
-                Status::Met
-            } else {
-                Status::Breached
-            };
-            if let Some(warn) = part.objective.warn_at_budget_spent_percent {
-                result.early_warning = Some(EarlyWarning {
-                    threshold_percent: warn,
-                    reached: availability.budget_spent_percent.value() >= warn.value(),
-                });
-            }
-            result.availability = Some(availability);
-            result.breaches = usize::from(result.status == Status::Breached);
-        }
+        } => attainment_percent.value(),
+        Commitment::Availability { target_percent } => target_percent.value(),
         Commitment::Latency { .. }
         | Commitment::ErrorRate { .. }
         | Commitment::Throughput { .. }
-        | Commitment::Outcome { .. } => {}
+        | Commitment::Outcome { .. } => return,
+    };
+    let level = if let Commitment::Availability { .. } = &part.objective.commitment {
+        let availability = availability(part, outages, period, target);
+        let level = Level::of(
+            count(availability.measured_seconds - availability.downtime_seconds),
+            count(availability.measured_seconds),
+        );
+        if let (Some(warn), Some(_)) = (part.objective.warn_at_budget_spent_percent, level) {
+            result.early_warning = Some(EarlyWarning {
+                threshold_percent: warn,
+                reached: budget_spent_at_least(&availability, target, warn.value()),
+            });
+        }
+        result.availability = Some(availability);
+        if level.is_none() {
+            result.status = Status::NoMeasurement;
+            result.note = Some("the period holds no time that this objective measures".into());
+        }
+        level
+    } else {
+        let Tally { met, breached, .. } = result.tally;
+        result.breaches = breached;
+        let level = Level::of(count(met), count(met + breached));
+        if level.is_none() {
+            result.status = Status::NoData;
+            result.note = Some("no ticket of this priority was due in the period".into());
+        }
+        level
+    };
+    let Some(level) = level else {
+        return;
+    };
+    let mut boundaries = vec![target];
+    for tier in policy.into_iter().flat_map(|p| &p.tiers) {
+        boundaries.push(tier.below_percent.value());
+        boundaries.extend(tier.at_least_percent.map(|p| p.value()));
     }
+    result.level = Some(level);
+    result.achieved_percent = Some(Dec(level.shown(&boundaries)));
+    result.status = if level.at_least(target) {
+        Status::Met
+    } else {
+        Status::Breached
+    };
+    if result.availability.is_some() {
+        result.breaches = usize::from(result.status == Status::Breached);
+    }
+}
+
+/// Whether the downtime has spent at least `warn` percent of the error budget that `target`
+/// leaves, exactly: downtime / (measured × (100 − target) / 100) ≥ warn / 100, multiplied out.
+fn budget_spent_at_least(availability: &Availability, target: Decimal, warn: Decimal) -> bool {
+    let downtime = Decimal::from(availability.downtime_seconds);
+    let allowed = Decimal::from(availability.measured_seconds) * (Decimal::ONE_HUNDRED - target);
+    if allowed <= Decimal::ZERO {
+        return availability.downtime_seconds > 0 || warn <= Decimal::ZERO;
+    }
+    match (
+        downtime.checked_mul(Decimal::from(10_000)),
+        warn.checked_mul(allowed),
+    ) {
+        (Some(spent), Some(warned)) => spent >= warned,
+        // Beyond 28 digits (more than a million years of seconds): the rounded share.
+        _ => availability.budget_spent_percent.value() >= warn,
+    }
+}
+
+/// A count of seconds or tickets, as a level takes it (none below zero).
+fn count(n: impl TryInto<u64>) -> u64 {
+    n.try_into().unwrap_or(0)
 }
 
 fn judge(
@@ -875,33 +930,38 @@ fn availability(part: &Part, outages: &[&Outage], period: &Period, target: Decim
     }
 }
 
-/// The credit owed, by the tier the achieved level falls in.
-fn credit(agreement: &Agreement, service: &Service, objective: &Objective, result: &mut ObjectiveResult) {
-    let refers =
-        |service_id: &str, objective_id: &str| service_id == service.id && objective_id == objective.id;
-    if let (Some(policy), Some(achieved)) = (
-        agreement
-            .credit_policies
-            .iter()
-            .find(|p| refers(&p.objective.service, &p.objective.objective)),
-        result.achieved_percent,
-    ) {
-        let level = achieved.value();
-        let tier = policy.tiers.iter().find(|t| {
-            level < t.below_percent.value() && t.at_least_percent.is_none_or(|from| level >= from.value())
+/// The credit policy of an objective, if it has one.
+fn credit_policy<'a>(
+    agreement: &'a Agreement,
+    service: &Service,
+    objective: &Objective,
+) -> Option<&'a CreditPolicy> {
+    agreement
+        .credit_policies
+        .iter()
+        .find(|p| p.objective.service == service.id && p.objective.objective == objective.id)
+}
+
+/// The credit owed, by the tier the exact level falls in.
+fn credit(policy: &CreditPolicy, result: &mut ObjectiveResult) {
+    let Some(level) = result.level else {
+        return;
+    };
+    let tier = policy.tiers.iter().find(|t| {
+        level.below(t.below_percent.value())
+            && t.at_least_percent.is_none_or(|from| level.at_least(from.value()))
+    });
+    if let Some(tier) = tier {
+        let (amount, capped) = scaled(&tier.credit, Decimal::ONE, &policy.cap);
+        let from = tier
+            .at_least_percent
+            .map(|p| format!("from {} ", percent_text(p.value())))
+            .unwrap_or_default();
+        result.credit = Some(Owed {
+            reason: format!("{from}below {}", percent_text(tier.below_percent.value())),
+            amount: amount_text(&amount),
+            capped,
         });
-        if let Some(tier) = tier {
-            let (amount, capped) = scaled(&tier.credit, Decimal::ONE, &policy.cap);
-            let from = tier
-                .at_least_percent
-                .map(|p| format!("from {} ", percent_text(p.value())))
-                .unwrap_or_default();
-            result.credit = Some(Owed {
-                reason: format!("{from}below {}", percent_text(tier.below_percent.value())),
-                amount: amount_text(&amount),
-                capped,
-            });
-        }
     }
 }
 

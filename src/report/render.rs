@@ -38,6 +38,7 @@ fn status(result: &ObjectiveResult) -> &'static str {
         Status::Met => "met",
         Status::Breached => "**breached**",
         Status::NoData => "no data",
+        Status::NoMeasurement => "no measurement",
         Status::NotMeasured => "not measured here",
     }
 }
