@@ -151,3 +151,144 @@ fn a_period_without_measured_time_has_no_measurement() {
     assert_eq!(result.status, Status::NoMeasurement);
     assert!(result.achieved_percent.is_none() && result.credit.is_none());
 }
+
+fn agreement_of(text: &str) -> slac::ir::Agreement {
+    let checked = slac::check_source(Path::new("bounds.sla"), text);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    checked.program(checked.roots[0]).unwrap().agreements[0].clone()
+}
+
+fn outage(start: &str, seconds: i64) -> Outage {
+    let start = chrono::DateTime::parse_from_rfc3339(start).unwrap().to_utc();
+    Outage {
+        line: 2,
+        service: "shop".into(),
+        site: None,
+        start,
+        end: start + chrono::Duration::seconds(seconds),
+    }
+}
+
+fn evaluate(agreement: &slac::ir::Agreement, outages: &[Outage], period: &str) -> slac::report::Report {
+    let period = slac::report::parse_period(period).unwrap();
+    let tickets = std::iter::empty::<Result<slac::report::Ticket, _>>();
+    slac::report::evaluate(agreement, tickets, outages, Vec::new(), &period).unwrap()
+}
+
+/// A quarter's report of a monthly objective judges each month: a breached February owes its
+/// credit even though the quarter as a whole would be above the target.
+#[test]
+fn a_monthly_objective_is_judged_month_by_month_over_a_quarter() {
+    let agreement = agreement_of(&spec("month"));
+    // February 2026: 2,419,200 s; 2 h down is 99.70...%, in the 10% tier. Over the quarter
+    // (7,776,000 s) the same 2 h would be 99.907%, also breached but in one window only;
+    // March: 20 h down is 97.31...%, in the 25% tier.
+    let outages = [
+        outage("2026-02-10T00:00:00Z", 7_200),
+        outage("2026-03-10T00:00:00Z", 72_000),
+    ];
+    let report = evaluate(&agreement, &outages, "2026-Q1");
+    let months: Vec<(&str, Status, Option<&str>)> = report
+        .objectives
+        .iter()
+        .map(|r| {
+            (
+                r.window.as_ref().unwrap().label.as_str(),
+                r.status,
+                r.credit.as_ref().map(|c| c.amount.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            ("2026-01", Status::Met, None),
+            ("2026-02", Status::Breached, Some("10% of the monthly fee")),
+            ("2026-03", Status::Breached, Some("25% of the monthly fee")),
+        ]
+    );
+    assert_eq!(report.credit_totals.len(), 1);
+    assert_eq!(report.credit_totals[0].amount, "35% of the monthly fee");
+    assert_eq!(report.credit_totals[0].windows_owing, 2);
+    assert!(!report.partial);
+    let mut markdown = Vec::new();
+    slac::report::write_markdown(&report, None, &mut markdown).unwrap();
+    let markdown = String::from_utf8(markdown).unwrap();
+    assert!(markdown.contains("| availability, 2026-02 |"), "{markdown}");
+    assert!(markdown.contains("## Credits over the period"), "{markdown}");
+}
+
+/// A month's report of a quarterly objective covers part of its window: refused unless
+/// partial, and then marked so.
+#[test]
+fn a_period_covering_part_of_a_window_is_refused_unless_partial() {
+    let agreement = agreement_of(&spec("quarter"));
+    let period = slac::report::parse_period("2026-01").unwrap();
+    let refusal = slac::report::refusal(&agreement, &period).unwrap();
+    assert!(refusal.contains("calendar quarter 2026-Q1"), "{refusal}");
+    assert!(
+        refusal.contains("`2026-01`") && refusal.contains("--partial"),
+        "{refusal}"
+    );
+    assert!(slac::report::refusal(&agreement, &slac::report::parse_period("2026-Q1").unwrap()).is_none());
+    let report = evaluate(&agreement, &[], "2026-01");
+    assert!(report.partial && report.objectives[0].window.as_ref().unwrap().partial);
+
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("bounds.sla");
+    std::fs::write(&file, spec("quarter")).unwrap();
+    let outages = folder.path().join("outages.csv");
+    std::fs::write(&outages, "service,site,start,end\n").unwrap();
+    let run = |extra: &[&str]| {
+        assert_cmd::Command::cargo_bin("slac")
+            .unwrap()
+            .args([
+                "report",
+                file.to_str().unwrap(),
+                "--outages",
+                outages.to_str().unwrap(),
+            ])
+            .args(["--period", "2026-01", "--format", "json"])
+            .args(extra)
+            .assert()
+    };
+    run(&[]).code(2).stdout("").stderr(predicates::str::contains(
+        "covers only part of the calendar quarter 2026-Q1",
+    ));
+    run(&["--partial"])
+        .code(0)
+        .stdout(predicates::str::contains("\"partial\": true"));
+}
+
+/// Outside the agreement's term nothing is promised.
+#[test]
+fn a_period_outside_the_term_is_not_in_force() {
+    let agreement = agreement_of(&spec("month"));
+    let report = evaluate(&agreement, &[outage("2025-12-10T00:00:00Z", 86_400)], "2025-12");
+    let result = &report.objectives[0];
+    assert_eq!(result.status, Status::NotInForce);
+    assert!(result.credit.is_none() && result.achieved_percent.is_none());
+    let ended = agreement_of(&spec("month").replace("open-ended", "to 2026-01-31"));
+    let report = evaluate(&ended, &[], "2026-Q1");
+    let statuses: Vec<Status> = report.objectives.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![Status::Met, Status::NotInForce, Status::NotInForce]
+    );
+}
+
+/// Credits owed per another window than the objective's are refused, not silently moved.
+#[test]
+fn credits_over_another_window_than_the_objective_are_refused() {
+    let text = spec("quarter").replace(
+        "credits for shop.availability {",
+        "credits for shop.availability per calendar month {",
+    );
+    let agreement = agreement_of(&text);
+    let problem = slac::report::credit_window_mismatch(&agreement).unwrap();
+    assert!(
+        problem.contains("per calendar month") && problem.contains("per calendar quarter"),
+        "{problem}"
+    );
+    assert!(slac::report::credit_window_mismatch(&agreement_of(&spec("month"))).is_none());
+}

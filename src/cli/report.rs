@@ -43,6 +43,10 @@ pub(super) struct ReportArgs {
     /// Refuse to report when a row of the data cannot be used.
     #[arg(long)]
     strict: bool,
+    /// Judge a window the period covers only part of over that part (the report says so);
+    /// without it such a period is refused.
+    #[arg(long)]
+    partial: bool,
 }
 
 /// The outages of `path`, all of them: an availability objective counts overlapping outages
@@ -92,6 +96,12 @@ pub(super) fn report(args: ReportArgs, color: ColorMode) -> Result<ExitCode, Str
         checked.sources.ids().map(|id| checked.sources.path(id)),
     )?;
     let agreement = super::one_agreement(&program.agreements, args.agreement.as_deref(), &args.file)?;
+    if let Some(problem) = report::credit_window_mismatch(agreement) {
+        return Err(problem);
+    }
+    if let (false, Some(problem)) = (args.partial, report::refusal(agreement, &period)) {
+        return Err(problem);
+    }
     let (outages, bad_outages) = read_outages(&args.outages)?;
     let tickets = ticket_rows(&args.tickets)?;
     let report = report::evaluate(
@@ -164,7 +174,7 @@ fn write_charts(report: &report::Report, path: &Path, stem: &str) -> Result<(), 
         .unwrap_or(Path::new("."));
     for result in &report.objectives {
         if let Some(svg) = report::burn_chart(report, result) {
-            let target = folder.join(report::chart_name(stem, result));
+            let target = folder.join(report::chart_name(stem, result, &report.period));
             crate::output::write(&target, svg.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
         }

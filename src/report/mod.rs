@@ -6,6 +6,7 @@ pub mod input;
 mod level;
 mod render;
 mod spool;
+mod windows;
 
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::prelude::ToPrimitive;
@@ -26,6 +27,7 @@ pub use level::Level;
 pub use render::{burn_chart, chart_name, write_markdown};
 use spool::Spool;
 pub use spool::Spooled;
+pub use windows::{credit_window_mismatch, refusal, Span};
 
 /// The period a report covers, `[from, to)` in UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -128,6 +130,8 @@ pub enum Status {
     Breached,
     /// Nothing in the data to judge by (no tickets of that priority).
     NoData,
+    /// The agreement's term does not cover the period (or the window): nothing was promised.
+    NotInForce,
     /// The period holds no time the objective measures (a business-hours objective over a
     /// weekend, or a period inside a maintenance window): there is no level to judge.
     NoMeasurement,
@@ -268,6 +272,19 @@ pub struct Owed {
     pub reason: String,
     pub amount: String,
     pub capped: bool,
+    #[serde(skip)]
+    pub value: Amount,
+}
+
+/// The credits an objective owes over every window of the period, where it has several.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditTotal {
+    pub service: String,
+    pub objective: String,
+    /// How many of its windows owe a credit.
+    pub windows_owing: usize,
+    /// The sum, one part per fee or currency (`35% of the monthly fee`).
+    pub amount: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -277,6 +294,10 @@ pub struct ObjectiveResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     pub objective: String,
+    /// The calendar window judged (the objective's own), where it has one: a report of a
+    /// quarter holds a result for each month of a monthly objective.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Span>,
     pub target: String,
     pub measured: String,
     pub status: Status,
@@ -316,6 +337,10 @@ pub struct Report {
     pub tickets_read: usize,
     pub outages_read: usize,
     pub objectives: Vec<ObjectiveResult>,
+    /// Whether a window was judged over only the part the period covers (`--partial`).
+    pub partial: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credit_totals: Vec<CreditTotal>,
     /// The rows that could not be used: the outages' first, then the tickets', each in the
     /// order of their file.
     pub bad_rows: Spooled<BadRow>,
@@ -338,13 +363,8 @@ fn scaled(amount: &Amount, count: Decimal, cap: &Option<Amount>) -> (Amount, boo
         },
     };
     let total = value(amount) * count;
-    let same_unit = |c: &Amount| match (amount, c) {
-        (Amount::PercentOfFee { fee: a, .. }, Amount::PercentOfFee { fee: b, .. }) => a == b,
-        (Amount::Money { currency: a, .. }, Amount::Money { currency: b, .. }) => a == b,
-        _ => false,
-    };
     match cap {
-        Some(cap) if same_unit(cap) && value(cap) < total => (with(amount, value(cap)), true),
+        Some(cap) if same_unit(amount, cap) && value(cap) < total => (with(amount, value(cap)), true),
         _ => (with(amount, total), false),
     }
 }
@@ -446,7 +466,7 @@ pub fn evaluate<T: Borrow<Ticket>>(
         spool.push(&mut bad_rows, row)?;
     }
 
-    let mut objectives = Objectives::new(agreement);
+    let mut objectives = Objectives::new(agreement, period);
     let judges = Judges::new(&objectives);
     let mut tickets_read = 0;
     for row in tickets {
@@ -480,13 +500,17 @@ pub fn evaluate<T: Borrow<Ticket>>(
             .is_none()
             .then(|| credit_policy(agreement, part.service, part.objective))
             .flatten();
-        conclude(&mut result, part, &usable, period, policy);
+        conclude(&mut result, part, &usable, policy);
         if let Some(policy) = policy {
             credit(policy, &mut result);
         }
         results.push(result);
     }
     penalties(agreement, &mut results);
+    let partial = results
+        .iter()
+        .any(|r| r.window.as_ref().is_some_and(|w| w.partial));
+    let credit_totals = credit_totals(&results);
     Ok(Report {
         format_version: 1,
         agreement: agreement.id.clone(),
@@ -496,6 +520,8 @@ pub fn evaluate<T: Borrow<Ticket>>(
         tickets_read,
         outages_read: usable.len(),
         objectives: results,
+        partial,
+        credit_totals,
         bad_rows,
     })
 }
@@ -571,6 +597,31 @@ struct Part<'a> {
     site: Option<&'a str>,
     objective: &'a Objective,
     clock: Clock,
+    /// The calendar window judged, if the objective has one.
+    window: Option<Span>,
+    /// What is judged: the window as far as the period and the agreement's term cover it, or
+    /// the whole period as far as the term does; empty (`from == to`) when the term does not.
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+/// The agreement's term as instants, `[effective, day after end)` in UTC (the last day of a
+/// term is part of it).
+fn term(agreement: &Agreement) -> (DateTime<Utc>, DateTime<Utc>) {
+    let from = midnight(agreement.term.effective);
+    let to = agreement
+        .term
+        .end
+        .and_then(|end| end.checked_add_days(Days::new(1)))
+        .map_or(DateTime::<Utc>::MAX_UTC, midnight);
+    (from, to)
+}
+
+impl Part<'_> {
+    /// Whether `at` falls in what this part judges (a ticket counts in the window it opened in).
+    fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.from <= at && at < self.to
+    }
 }
 
 /// Every objective the report states, in the agreement's order, with its result so far.
@@ -580,23 +631,38 @@ struct Objectives<'a> {
 }
 
 impl<'a> Objectives<'a> {
-    fn new(agreement: &'a Agreement) -> Self {
+    fn new(agreement: &'a Agreement, period: &Period) -> Self {
+        let (term_from, term_to) = term(agreement);
         let mut list = Vec::new();
         for service in &agreement.services {
-            list.extend(service.objectives.iter().map(|objective| Part {
-                service,
-                site: None,
-                objective,
-                clock: Clock::new(agreement, service, objective),
-            }));
-            for site in &service.sites {
-                let overrides = site.objectives.iter().filter(|o| site.overridden.contains(&o.id));
-                list.extend(overrides.map(|objective| Part {
-                    service,
-                    site: Some(site.id.as_str()),
-                    objective,
-                    clock: Clock::new(agreement, service, objective),
-                }));
+            let own = service.objectives.iter().map(|objective| (None, objective));
+            let overrides = service.sites.iter().flat_map(|site| {
+                site.objectives
+                    .iter()
+                    .filter(|o| site.overridden.contains(&o.id))
+                    .map(|objective| (Some(site.id.as_str()), objective))
+            });
+            for (site, objective) in own.chain(overrides) {
+                let part = |window: Option<Span>| {
+                    let (from, to) = window
+                        .as_ref()
+                        .map_or((period.from, period.to), |w| (w.from, w.to));
+                    let from = from.max(term_from);
+                    let to = to.min(term_to).max(from);
+                    Part {
+                        service,
+                        site,
+                        objective,
+                        clock: Clock::new(agreement, service, objective),
+                        window,
+                        from,
+                        to,
+                    }
+                };
+                match windows::spans(objective.window.as_ref(), period) {
+                    Some(spans) => list.extend(spans.into_iter().map(|span| part(Some(span)))),
+                    None => list.push(part(None)),
+                }
             }
         }
         let results = list.iter().map(ObjectiveResult::stated).collect();
@@ -636,7 +702,9 @@ impl<'a> Judges<'a> {
         let key = (ticket.service.as_str(), ticket.priority.as_str());
         for &index in self.by_priority.get(&key).into_iter().flatten() {
             let part = &objectives.list[index];
-            if !counts_for(part.service, part.objective, part.site, ticket.site.as_deref()) {
+            if !part.covers(ticket.opened_at)
+                || !counts_for(part.service, part.objective, part.site, ticket.site.as_deref())
+            {
                 continue;
             }
             let (Commitment::Response { within, .. } | Commitment::Resolution { within, .. }) =
@@ -705,6 +773,7 @@ impl ObjectiveResult {
                 .unwrap_or_else(|| part.service.id.clone()),
             site: part.site.map(str::to_string),
             objective: part.objective.id.clone(),
+            window: part.window.clone(),
             target,
             measured: part.clock.description.clone(),
             status: Status::NotMeasured,
@@ -725,13 +794,12 @@ impl ObjectiveResult {
 /// The verdict of an objective once all the data is in: from the tickets' tally, or from the
 /// outages. The level is shown so that it reads on the same side of the target and of the
 /// credit tiers' bounds as it is.
-fn conclude(
-    result: &mut ObjectiveResult,
-    part: &Part,
-    outages: &[&Outage],
-    period: &Period,
-    policy: Option<&CreditPolicy>,
-) {
+fn conclude(result: &mut ObjectiveResult, part: &Part, outages: &[&Outage], policy: Option<&CreditPolicy>) {
+    if part.from >= part.to {
+        result.status = Status::NotInForce;
+        result.note = Some("the agreement is not in force in this period".into());
+        return;
+    }
     let target = match &part.objective.commitment {
         Commitment::Response {
             attainment_percent, ..
@@ -746,7 +814,7 @@ fn conclude(
         | Commitment::Outcome { .. } => return,
     };
     let level = if let Commitment::Availability { .. } = &part.objective.commitment {
-        let availability = availability(part, outages, period, target);
+        let availability = availability(part, outages, target);
         let level = Level::of(
             count(availability.measured_seconds - availability.downtime_seconds),
             count(availability.measured_seconds),
@@ -872,28 +940,31 @@ fn judge(
     })
 }
 
-fn availability(part: &Part, outages: &[&Outage], period: &Period, target: Decimal) -> Availability {
+fn availability(part: &Part, outages: &[&Outage], target: Decimal) -> Availability {
     let clock = &part.clock;
-    let measured = clock.counted(period.from, period.to);
+    let (from, to) = (part.from, part.to);
+    let measured = clock.counted(from, to);
     let mut relevant: Vec<&Outage> = outages
         .iter()
         .copied()
         .filter(|o| {
             o.service == part.service.id
+                && o.end > from
+                && o.start < to
                 && counts_for(part.service, part.objective, part.site, o.site.as_deref())
         })
         .collect();
     relevant.sort_by_key(|o| (o.start, o.end, o.line));
     let budget = Decimal::from(measured) * (Decimal::ONE_HUNDRED - target) / Decimal::ONE_HUNDRED;
-    let mut counted_until = period.from;
+    let mut counted_until = from;
     let mut downtime = 0;
     let mut counts = Vec::new();
-    let mut burn = vec![(period.from, Decimal::ZERO)];
+    let mut burn = vec![(from, Decimal::ZERO)];
     let mut spent_so_far = Decimal::ZERO;
     for outage in relevant {
         // Overlapping outages are counted once: each from where the last one ended.
-        let start = outage.start.max(counted_until).max(period.from);
-        let end = outage.end.min(period.to);
+        let start = outage.start.max(counted_until).max(from);
+        let end = outage.end.min(to);
         let counted = clock.counted(start, end);
         if end > counted_until {
             counted_until = end;
@@ -961,7 +1032,69 @@ fn credit(policy: &CreditPolicy, result: &mut ObjectiveResult) {
             reason: format!("{from}below {}", percent_text(tier.below_percent.value())),
             amount: amount_text(&amount),
             capped,
+            value: amount,
         });
+    }
+}
+
+/// The credits of each objective judged over several windows, summed per fee or currency.
+fn credit_totals(results: &[ObjectiveResult]) -> Vec<CreditTotal> {
+    let mut totals: Vec<CreditTotal> = Vec::new();
+    let mut objectives: Vec<(&str, &str)> = Vec::new();
+    for result in results.iter().filter(|r| r.window.is_some() && r.site.is_none()) {
+        let key = (result.service.as_str(), result.objective.as_str());
+        if !objectives.contains(&key) {
+            objectives.push(key);
+        }
+    }
+    for (service, objective) in objectives {
+        let windows: Vec<&ObjectiveResult> = results
+            .iter()
+            .filter(|r| r.site.is_none() && r.service == service && r.objective == objective)
+            .collect();
+        let owed: Vec<&Amount> = windows
+            .iter()
+            .filter_map(|r| r.credit.as_ref())
+            .map(|c| &c.value)
+            .collect();
+        if windows.len() < 2 || owed.is_empty() {
+            continue;
+        }
+        let mut sums: Vec<Amount> = Vec::new();
+        for amount in owed.iter().copied() {
+            match sums.iter_mut().find(|sum| same_unit(sum, amount)) {
+                Some(sum) => add_to(sum, amount),
+                None => sums.push(amount.clone()),
+            }
+        }
+        totals.push(CreditTotal {
+            service: service.to_string(),
+            objective: objective.to_string(),
+            windows_owing: owed.len(),
+            amount: sums.iter().map(amount_text).collect::<Vec<_>>().join(" + "),
+        });
+    }
+    totals
+}
+
+fn same_unit(a: &Amount, b: &Amount) -> bool {
+    match (a, b) {
+        (Amount::PercentOfFee { fee: a, .. }, Amount::PercentOfFee { fee: b, .. }) => a == b,
+        (Amount::Money { currency: a, .. }, Amount::Money { currency: b, .. }) => a == b,
+        _ => false,
+    }
+}
+
+/// Adds `amount` to `sum`, of the same unit.
+fn add_to(sum: &mut Amount, amount: &Amount) {
+    match (sum, amount) {
+        (Amount::PercentOfFee { percent, .. }, Amount::PercentOfFee { percent: more, .. }) => {
+            *percent = Dec(percent.value() + more.value());
+        }
+        (Amount::Money { amount, .. }, Amount::Money { amount: more, .. }) => {
+            *amount = Dec(amount.value() + more.value());
+        }
+        _ => {}
     }
 }
 
@@ -983,6 +1116,7 @@ fn penalties(agreement: &Agreement, objectives: &mut [ObjectiveResult]) {
                 reason: format!("{breaches} breach{}", if breaches == 1 { "" } else { "es" }),
                 amount: amount_text(&amount),
                 capped,
+                value: amount,
             });
         }
     }

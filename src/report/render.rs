@@ -7,7 +7,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::emit::markdown::cell;
 
-use super::{ObjectiveResult, Report, Status, Verdict};
+use super::{ObjectiveResult, Period, Report, Status, Verdict};
 
 fn instant(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -39,21 +39,49 @@ fn status(result: &ObjectiveResult) -> &'static str {
         Status::Breached => "**breached**",
         Status::NoData => "no data",
         Status::NoMeasurement => "no measurement",
+        Status::NotInForce => "not in force",
         Status::NotMeasured => "not measured here",
     }
 }
 
-fn objective_name(result: &ObjectiveResult) -> String {
-    match &result.site {
-        Some(site) => format!("{} (site {site})", result.objective),
-        None => result.objective.clone(),
+/// The window a result judges, where it is not the report's whole period (a month of a
+/// quarter's report), with `partial` where the period covers only part of it.
+fn window_label(result: &ObjectiveResult, period: &Period) -> Option<String> {
+    let window = result.window.as_ref()?;
+    let whole_period = (window.from, window.to) == (period.from, period.to) && !window.partial;
+    (!whole_period).then(|| {
+        if window.partial {
+            format!("{}, partial", window.label)
+        } else {
+            window.label.clone()
+        }
+    })
+}
+
+fn objective_name(result: &ObjectiveResult, period: &Period) -> String {
+    let mut name = result.objective.clone();
+    if let Some(site) = &result.site {
+        name.push_str(&format!(" (site {site})"));
     }
+    if let Some(window) = window_label(result, period) {
+        name.push_str(&format!(", {window}"));
+    }
+    name
 }
 
 /// The file name of an objective's burn chart, beside a report written to `stem.md`.
-pub fn chart_name(stem: &str, result: &ObjectiveResult) -> String {
+pub fn chart_name(stem: &str, result: &ObjectiveResult, period: &Period) -> String {
     let site = result.site.as_ref().map(|s| format!("-{s}")).unwrap_or_default();
-    format!("{stem}.{}{site}.{}.burn.svg", result.service, result.objective)
+    let window = result
+        .window
+        .as_ref()
+        .filter(|_| window_label(result, period).is_some())
+        .map(|w| format!(".{}", w.label))
+        .unwrap_or_default();
+    format!(
+        "{stem}.{}{site}.{}{window}.burn.svg",
+        result.service, result.objective
+    )
 }
 
 /// Writes the report in Markdown; `charts` is the stem of the chart files written beside it,
@@ -80,14 +108,21 @@ pub fn write_markdown(report: &Report, charts: Option<&str>, out: &mut dyn Write
             plural(report.bad_rows.len(), "row")
         )?;
     }
+    if report.partial {
+        writeln!(
+            out,
+            "\n**Partial report:** the period covers only part of a window marked `partial`, which is judged over the part covered."
+        )?;
+    }
     write_summary(report, out)?;
+    write_credit_totals(report, out)?;
     writeln!(out, "\n## Details")?;
     for result in report
         .objectives
         .iter()
         .filter(|r| r.status != Status::NotMeasured)
     {
-        write_details(result, charts, out)?;
+        write_details(result, &report.period, charts, out)?;
     }
     write_bad_rows(report, out)
 }
@@ -107,7 +142,7 @@ fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             out,
             "| {} | {} | {} | {achieved} | {} | {} |",
             cell(&result.service_title),
-            cell(&objective_name(result)),
+            cell(&objective_name(result, &report.period)),
             if result.target.is_empty() {
                 "—".to_string()
             } else {
@@ -124,12 +159,35 @@ fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn write_details(result: &ObjectiveResult, charts: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+fn write_credit_totals(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.credit_totals.is_empty() {
+        return Ok(());
+    }
+    out.write_all(b"\n## Credits over the period\n\n| service | objective | windows owing a credit | total |\n| --- | --- | --- | --- |\n")?;
+    for total in &report.credit_totals {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&total.service),
+            cell(&total.objective),
+            total.windows_owing,
+            cell(&total.amount)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_details(
+    result: &ObjectiveResult,
+    period: &Period,
+    charts: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     write!(
         out,
         "\n### {}: {}\n\nTarget {}, measured {}.",
         cell(&result.service_title),
-        cell(&objective_name(result)),
+        cell(&objective_name(result, period)),
         cell(&result.target),
         cell(&result.measured)
     )?;
@@ -175,7 +233,7 @@ fn write_details(result: &ObjectiveResult, charts: Option<&str>, out: &mut dyn W
             writeln!(
                 out,
                 "\n![Error budget spent over the period]({})",
-                chart_name(stem, result)
+                chart_name(stem, result, period)
             )?;
         }
     }
