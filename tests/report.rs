@@ -370,3 +370,54 @@ fn tickets_stream_through_the_report_in_the_order_of_the_data() {
         .count();
     assert_eq!(listed, breached);
 }
+
+/// A ticket exported twice is judged once, by its first row; the repeat is a row that cannot
+/// be used (a warning, or a refusal with `--strict`).
+#[test]
+fn a_repeated_ticket_id_is_judged_once() {
+    let (spec, tickets, _) = example("printer-support");
+    let mut csv = fs::read_to_string(&tickets).unwrap();
+    let first = csv.lines().nth(1).unwrap().to_string();
+    // The same ticket again, answered late this time: it must not count as a second breach.
+    csv.push_str(&first.replace("2026-10-07T10:00:00", "2026-10-20T10:00:00"));
+    csv.push('\n');
+    let folder = tempfile::tempdir().unwrap();
+    let repeated = folder.path().join("tickets.csv");
+    fs::write(&repeated, &csv).unwrap();
+    let lines = csv.lines().count();
+    let run = |strict: bool| {
+        let mut command = slac();
+        command
+            .arg("report")
+            .arg(&spec)
+            .arg("--tickets")
+            .arg(&repeated)
+            .args(["--period", PERIOD, "--format", "json"]);
+        if strict {
+            command.arg("--strict");
+        }
+        command.assert()
+    };
+    let output = run(false).code(0).get_output().clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let id = first.split(',').next().unwrap();
+    assert!(
+        stderr.contains(&format!("the ticket `{id}` is already on line 2")),
+        "{stderr}"
+    );
+    let with_repeat: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let without: Value = {
+        let output = slac()
+            .arg("report")
+            .arg(&spec)
+            .arg("--tickets")
+            .arg(&tickets)
+            .args(["--period", PERIOD, "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    assert_eq!(with_repeat["objectives"], without["objectives"]);
+    assert_eq!(with_repeat["bad_rows"][0]["line"], lines);
+    run(true).code(1);
+}

@@ -469,6 +469,7 @@ pub fn evaluate<T: Borrow<Ticket>>(
     let mut objectives = Objectives::new(agreement, period);
     let judges = Judges::new(&objectives);
     let mut tickets_read = 0;
+    let mut ids = TicketIds::default();
     for row in tickets {
         let ticket = match row {
             Ok(ticket) => ticket,
@@ -478,7 +479,7 @@ pub fn evaluate<T: Borrow<Ticket>>(
             }
         };
         let ticket = ticket.borrow();
-        if let Some(problem) = known.ticket_problem(ticket) {
+        if let Some(problem) = known.ticket_problem(ticket).or_else(|| ids.repeated(ticket)) {
             let bad = BadRow {
                 file: DataFile::Tickets,
                 line: ticket.line,
@@ -524,6 +525,35 @@ pub fn evaluate<T: Borrow<Ticket>>(
         credit_totals,
         bad_rows,
     })
+}
+
+/// The ticket ids seen so far, each with the line it was first seen on: a ticket exported
+/// twice is judged once, by its first row. Ids are kept as 128-bit SipHash values, so that
+/// memory grows by a few dozen bytes a ticket rather than by its id; among millions of ids
+/// the odds of two different ones sharing a value are below 10^-26.
+#[derive(Default)]
+struct TicketIds {
+    first_lines: HashMap<u128, usize>,
+}
+
+impl TicketIds {
+    /// Why `ticket` cannot be used because its id was seen before, if it was.
+    fn repeated(&mut self, ticket: &Ticket) -> Option<String> {
+        use siphasher::sip128::{Hasher128, SipHasher13};
+        use std::hash::Hasher;
+        let mut hasher = SipHasher13::new();
+        hasher.write(ticket.id.as_bytes());
+        let first = *self
+            .first_lines
+            .entry(hasher.finish128().as_u128())
+            .or_insert(ticket.line);
+        (first != ticket.line).then(|| {
+            format!(
+                "the ticket `{}` is already on line {first}; only that row is judged",
+                ticket.id
+            )
+        })
+    }
 }
 
 /// The services, priorities and sites of an agreement, for checking the rows of the data.
