@@ -292,3 +292,182 @@ fn credits_over_another_window_than_the_objective_are_refused() {
     );
     assert!(slac::report::credit_window_mismatch(&agreement_of(&spec("month"))).is_none());
 }
+
+/// A ladder written with every form of bound: its cuts (highest first, in hundredths of a
+/// percent), which side of each cut holds it, and whether the top tier includes the target.
+#[derive(Debug, Clone)]
+struct Ladder {
+    target: u64,
+    top_inclusive: bool,
+    /// (cut, whether the tier above the cut holds it).
+    cuts: Vec<(u64, bool)>,
+}
+
+/// A bound of a tier: hundredths of a percent, and whether the level itself is in the tier.
+type Bound = (u64, bool);
+
+fn hundredths(n: u64) -> String {
+    format!("{}.{:02}", n / 100, n % 100)
+}
+
+impl Ladder {
+    /// The tiers as (lower bound, upper bound, credit %), each bound (hundredths, inclusive).
+    fn tiers(&self) -> Vec<(Option<Bound>, Bound, u64)> {
+        let mut tiers = Vec::new();
+        let mut upper = (self.target, self.top_inclusive);
+        for (index, &(cut, above_holds)) in self.cuts.iter().enumerate() {
+            tiers.push((Some((cut, above_holds)), upper, 5 * (index as u64 + 1)));
+            upper = (cut, !above_holds);
+        }
+        tiers.push((None, upper, 5 * (self.cuts.len() as u64 + 1)));
+        tiers
+    }
+
+    fn spec(&self) -> String {
+        let mut lines = String::new();
+        for (lower, (upper, upper_inclusive), credit) in self.tiers() {
+            let lower_text = match lower {
+                Some((cut, true)) => format!("from {}% ", hundredths(cut)),
+                Some((cut, false)) => format!("above {}% ", hundredths(cut)),
+                None => String::new(),
+            };
+            let upper_word = match (upper_inclusive, lower.is_some()) {
+                (false, _) => "below",
+                (true, true) => "to",
+                (true, false) => "at most",
+            };
+            lines.push_str(&format!(
+                "    {lower_text}{upper_word} {}%: {credit}% of monthly fee\n",
+                hundredths(upper)
+            ));
+        }
+        format!(
+            "agreement ladder \"Ladder\" {{\n  kind customer\n  version 1.0.0\n  status draft\n  provider \"P\"\n  customer \"C\"\n  term 2026-01-01 open-ended\n  service shop {{ availability {}% per calendar month }}\n  credits for shop.availability {{\n{lines}  }}\n}}\n",
+            hundredths(self.target)
+        )
+    }
+
+    /// The credit owed for `up` of `measured` seconds, by brute force over the tiers.
+    fn credit(&self, up: u64, measured: u64) -> Option<u64> {
+        // level ? bound, with level = up / measured and bound = hundredths / 10,000.
+        let cmp = |bound: u64| (u128::from(up) * 10_000).cmp(&(u128::from(bound) * u128::from(measured)));
+        self.tiers()
+            .into_iter()
+            .find(|(lower, (upper, upper_inclusive), _)| {
+                let under = match cmp(*upper) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Equal => *upper_inclusive,
+                    std::cmp::Ordering::Greater => false,
+                };
+                let over = lower.is_none_or(|(cut, inclusive)| match cmp(cut) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Equal => inclusive,
+                    std::cmp::Ordering::Less => false,
+                });
+                under && over
+            })
+            .map(|(_, _, credit)| credit)
+    }
+}
+
+fn ladders() -> impl proptest::strategy::Strategy<Value = Ladder> {
+    use proptest::prelude::*;
+    (
+        9_000u64..=9_999,
+        any::<bool>(),
+        proptest::collection::btree_set(1u64..9_000, 0..4),
+        proptest::collection::vec(any::<bool>(), 4),
+    )
+        .prop_map(|(target, top_inclusive, cuts, sides)| {
+            let mut cuts: Vec<u64> = cuts.into_iter().collect();
+            cuts.sort_unstable_by(|a, b| b.cmp(a));
+            Ladder {
+                target,
+                top_inclusive,
+                cuts: cuts.into_iter().zip(sides).collect(),
+            }
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// For ladders of every bound form and downtime at, around and between their bounds, the
+    /// report owes what brute force over the tiers owes.
+    #[test]
+    fn credits_match_a_brute_force_over_every_bound_form(
+        ladder in ladders(),
+        pick in 0usize..8,
+        offset in 0u64..3,
+        uniform in 0u64..=2_592_000,
+    ) {
+        let checked = slac::check_source(Path::new("ladder.sla"), &ladder.spec());
+        proptest::prop_assert!(!checked.has_errors(), "{}\n{:#?}", ladder.spec(), checked.diagnostics);
+        let agreement = checked.program(checked.roots[0]).unwrap().agreements[0].clone();
+        let measured: u64 = 30 * 86_400;
+        let mut bounds: Vec<u64> = vec![ladder.target];
+        bounds.extend(ladder.cuts.iter().map(|c| c.0));
+        // Downtime at a bound (hundredths h: down = measured × (10,000 − h) / 10,000), one
+        // second either side, or anywhere.
+        let downtime = match bounds.get(pick) {
+            Some(&h) => {
+                let exact = u128::from(measured) * u128::from(10_000 - h);
+                ((exact / 10_000) as u64 + offset).saturating_sub(1).min(measured)
+            }
+            None => uniform,
+        };
+        let report = evaluate(
+            &agreement,
+            &[outage("2026-04-01T00:00:00Z", downtime as i64)],
+            "2026-04",
+        );
+        let owed = report.objectives[0]
+            .credit
+            .as_ref()
+            .map(|c| c.amount.trim_end_matches("% of the monthly fee").parse::<u64>().unwrap());
+        proptest::prop_assert_eq!(owed, ladder.credit(measured - downtime, measured), "{} s down\n{}", downtime, ladder.spec());
+    }
+}
+
+/// The forms read back as written: `slac fmt` keeps them, the contract states them in words,
+/// and `slac diff` sees a tier that moves one level from one side of a bound to the other.
+#[test]
+fn every_bound_form_reads_back_in_fmt_contract_and_diff() {
+    let path = Path::new("tests/fixtures/valid/tier-bounds.sla");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert_eq!(slac::fmt::format_text(0, &text).unwrap(), text);
+    let checked = slac::check(&[path.to_path_buf()]).unwrap();
+    assert!(!checked.has_errors());
+    let root = checked.roots[0];
+    let agreement = &checked.program(root).unwrap().agreements[0];
+    let contract = slac::markdown_document(&checked, root, agreement, &[], None);
+    for words in [
+        "above 99% and below 99.9%",
+        "at least 95% and at most 99%",
+        "above 95% and at most 99%",
+        "| at most 95% |",
+    ] {
+        assert!(contract.contains(words), "{words}:\n{contract}");
+    }
+    // The level 99% moves from the 25% tier (`to 99%`) to the 10% tier (`from 99%`).
+    let moved = text
+        .replace("above 99% below 99.9%", "from 99% below 99.9%")
+        .replace("from 95% to 99%", "from 95% below 99%");
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("tier-bounds.sla"), moved).unwrap();
+    let mut errors =
+        |_: &slac::source::SourceMap, found: &[slac::diagnostics::Diagnostic]| panic!("{found:#?}");
+    let old = slac::Version::load(&[path.to_path_buf()], false, &mut errors)
+        .unwrap()
+        .unwrap();
+    let new = slac::Version::load(&[folder.path().to_path_buf()], false, &mut errors)
+        .unwrap()
+        .unwrap();
+    let (report, ..) = slac::diff_versions(&old, &new);
+    let human = slac::diff::render_human(&report);
+    assert!(
+        human.contains("above 99% below 99.9%: 10% of the monthly fee; from 95% to 99%"),
+        "{human}"
+    );
+    assert!(human.contains("weakened"), "{human}");
+}

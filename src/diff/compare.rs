@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Change, Impact};
 use crate::emit::burn::window_days;
-use crate::ir::words::{amount_text, duration_text, percent_text as percent, seconds_text};
+use crate::ir::words::{amount_text, duration_text, percent_text as percent, seconds_text, tier_bounds_text};
 use crate::ir::{key, Key};
 use crate::ir::{
     Agreement, Amount, Calendar, CalendarPeriod, Commitment, CreditPolicy, CreditTier, DayHours, Duration,
@@ -1111,17 +1111,7 @@ fn measurement_changes(
 fn tiers_text(tiers: &[CreditTier]) -> String {
     tiers
         .iter()
-        .map(|t| {
-            let from = t
-                .at_least_percent
-                .map(|p| format!("from {} ", percent(p.value())))
-                .unwrap_or_default();
-            format!(
-                "{from}below {}: {}",
-                percent(t.below_percent.value()),
-                amount_text(&t.credit)
-            )
-        })
+        .map(|t| format!("{}: {}", tier_bounds_text(t), amount_text(&t.credit)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -1130,9 +1120,7 @@ fn tiers_text(tiers: &[CreditTier]) -> String {
 fn credit_at(tiers: &[CreditTier], level: Decimal) -> Option<&Amount> {
     tiers
         .iter()
-        .find(|t| {
-            level < t.below_percent.value() && t.at_least_percent.is_none_or(|from| level >= from.value())
-        })
+        .find(|t| t.covers(|percent| level.cmp(&percent)))
         .map(|t| &t.credit)
 }
 
@@ -1141,13 +1129,9 @@ fn compare_tiers(before: &[CreditTier], after: &[CreditTier]) -> Option<(bool, b
     let mut bounds: Vec<Decimal> = before
         .iter()
         .chain(after)
-        .flat_map(|t| {
-            [
-                Some(t.below_percent.value()),
-                t.at_least_percent.map(|p| p.value()),
-            ]
-        })
+        .flat_map(|t| [Some(t.upper()), t.lower()])
         .flatten()
+        .map(|bound| bound.percent.value())
         .collect();
     bounds.sort();
     bounds.dedup();

@@ -956,13 +956,19 @@ fn credits(agreement: &Agreement, doc: &mut Sections) {
             .tiers
             .iter()
             .map(|t| {
-                let level = match t.at_least_percent {
-                    Some(from) => format!(
-                        "at least {} and below {}",
-                        percent(from),
-                        percent(t.below_percent)
+                let upper = t.upper();
+                let upper = format!(
+                    "{} {}",
+                    if upper.inclusive { "at most" } else { "below" },
+                    percent(upper.percent)
+                );
+                let level = match t.lower() {
+                    Some(lower) => format!(
+                        "{} {} and {upper}",
+                        if lower.inclusive { "at least" } else { "above" },
+                        percent(lower.percent)
                     ),
-                    None => format!("below {}", percent(t.below_percent)),
+                    None => upper,
                 };
                 vec![level, amount_text(&t.credit)]
             })

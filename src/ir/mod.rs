@@ -496,13 +496,85 @@ pub enum Amount {
     Money { amount: Dec, currency: String },
 }
 
-/// Owed when the measured level is at least `at_least_percent` (inclusive; absent means no
-/// lower bound) and below `below_percent` (exclusive).
+/// Owed when the measured level is within the tier's bounds. The lower bound, if any, is
+/// `at_least_percent` (inclusive, `from`) or `above_percent` (exclusive, `above`); the upper
+/// bound is `below_percent` (exclusive, `below`) or `at_most_percent` (inclusive, `to` or
+/// `at most`). Build one with [`CreditTier::new`] and read its bounds with `lower`/`upper`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct CreditTier {
     pub at_least_percent: Option<Dec>,
-    pub below_percent: Dec,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub above_percent: Option<Dec>,
+    pub below_percent: Option<Dec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_most_percent: Option<Dec>,
     pub credit: Amount,
+}
+
+/// One bound of a credit tier: a percentage, and whether a level equal to it is in the tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierBound {
+    pub percent: Dec,
+    pub inclusive: bool,
+}
+
+impl CreditTier {
+    pub fn new(lower: Option<TierBound>, upper: TierBound, credit: Amount) -> CreditTier {
+        let pick = |bound: Option<TierBound>, inclusive: bool| {
+            bound.filter(|b| b.inclusive == inclusive).map(|b| b.percent)
+        };
+        CreditTier {
+            at_least_percent: pick(lower, true),
+            above_percent: pick(lower, false),
+            below_percent: pick(Some(upper), false),
+            at_most_percent: pick(Some(upper), true),
+            credit,
+        }
+    }
+
+    pub fn lower(&self) -> Option<TierBound> {
+        let bound = |percent: Dec, inclusive| TierBound { percent, inclusive };
+        self.at_least_percent
+            .map(|p| bound(p, true))
+            .or(self.above_percent.map(|p| bound(p, false)))
+    }
+
+    pub fn upper(&self) -> TierBound {
+        match (self.below_percent, self.at_most_percent) {
+            (_, Some(percent)) => TierBound {
+                percent,
+                inclusive: true,
+            },
+            (Some(percent), None) => TierBound {
+                percent,
+                inclusive: false,
+            },
+            (None, None) => TierBound {
+                percent: Dec(rust_decimal::Decimal::ZERO),
+                inclusive: false,
+            },
+        }
+    }
+
+    /// Whether a level falls in the tier, given how it compares with a percentage (`level`
+    /// returns the level's order against it): exact for any representation of the level.
+    pub fn covers(&self, level: impl Fn(rust_decimal::Decimal) -> std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let upper = self.upper();
+        let under = match level(upper.percent.value()) {
+            Less => true,
+            Equal => upper.inclusive,
+            Greater => false,
+        };
+        under
+            && self
+                .lower()
+                .is_none_or(|lower| match level(lower.percent.value()) {
+                    Greater => true,
+                    Equal => lower.inclusive,
+                    Less => false,
+                })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

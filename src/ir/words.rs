@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Amount, Duration, FeeBasis};
+use super::{Amount, CreditTier, Duration, FeeBasis};
 
 pub fn percent_text(value: Decimal) -> String {
     format!("{}%", value.normalize())
@@ -26,6 +26,27 @@ pub fn duration_text(duration: &Duration) -> String {
         Duration::Seconds(s) => seconds_text(s.value()),
         Duration::BusinessDays(1) => "1 business day".into(),
         Duration::BusinessDays(n) => format!("{n} business days"),
+    }
+}
+
+/// A tier's bounds as the language writes them: `from 99% below 99.9%`, `above 99% to
+/// 99.9%`, `below 95%`, `at most 95%`.
+pub fn tier_bounds_text(tier: &CreditTier) -> String {
+    let upper = tier.upper();
+    let lower = tier.lower();
+    let upper_word = match (upper.inclusive, lower.is_some()) {
+        (false, _) => "below",
+        (true, true) => "to",
+        (true, false) => "at most",
+    };
+    let upper = format!("{upper_word} {}", percent_text(upper.percent.value()));
+    match lower {
+        Some(lower) => format!(
+            "{} {} {upper}",
+            if lower.inclusive { "from" } else { "above" },
+            percent_text(lower.percent.value())
+        ),
+        None => upper,
     }
 }
 

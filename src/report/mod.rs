@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 
 use crate::business_time::BusinessCalendar;
-use crate::ir::words::{amount_text, duration_text, percent_text};
+use crate::ir::words::{amount_text, duration_text, percent_text, tier_bounds_text};
 use crate::ir::{
     Agreement, Amount, Commitment, CreditPolicy, Dec, Duration, MaintenanceWindow, Measurement, Objective,
     Service,
@@ -876,8 +876,8 @@ fn conclude(result: &mut ObjectiveResult, part: &Part, outages: &[&Outage], poli
     };
     let mut boundaries = vec![target];
     for tier in policy.into_iter().flat_map(|p| &p.tiers) {
-        boundaries.push(tier.below_percent.value());
-        boundaries.extend(tier.at_least_percent.map(|p| p.value()));
+        boundaries.push(tier.upper().percent.value());
+        boundaries.extend(tier.lower().map(|bound| bound.percent.value()));
     }
     result.level = Some(level);
     result.achieved_percent = Some(Dec(level.shown(&boundaries)));
@@ -1048,18 +1048,14 @@ fn credit(policy: &CreditPolicy, result: &mut ObjectiveResult) {
     let Some(level) = result.level else {
         return;
     };
-    let tier = policy.tiers.iter().find(|t| {
-        level.below(t.below_percent.value())
-            && t.at_least_percent.is_none_or(|from| level.at_least(from.value()))
-    });
+    let tier = policy
+        .tiers
+        .iter()
+        .find(|t| t.covers(|percent| level.cmp_percent(percent)));
     if let Some(tier) = tier {
         let (amount, capped) = scaled(&tier.credit, Decimal::ONE, &policy.cap);
-        let from = tier
-            .at_least_percent
-            .map(|p| format!("from {} ", percent_text(p.value())))
-            .unwrap_or_default();
         result.credit = Some(Owed {
-            reason: format!("{from}below {}", percent_text(tier.below_percent.value())),
+            reason: tier_bounds_text(tier),
             amount: amount_text(&amount),
             capped,
             value: amount,

@@ -1,24 +1,46 @@
 //! Service credits and penalties: what is owed when an objective is missed.
 //!
-//! A tier `from A below B` covers the measured levels L with A <= L < B; `below B` alone
-//! covers every level under B. Tiers must cover one contiguous band without overlap, and the
-//! credit must grow as the level falls.
+//! A tier `from A below B` covers the measured levels L with A <= L < B; `above A` makes the
+//! lower bound exclusive, `to B` (or `at most B` alone) the upper one inclusive; `below B`
+//! alone covers every level under B. Tiers must cover one contiguous band without overlap, and
+//! the credit must grow as the level falls.
 
 use rust_decimal::Decimal;
 
 use super::Ctx;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
-use crate::ir::{self, key, Amount, Dec, ObjectiveRef};
+use crate::ir::{self, key, Amount, Dec, ObjectiveRef, TierBound};
 use crate::syntax::ast::{self, Unit};
 
 /// The services of an agreement by id.
 pub(super) type ServiceIndex<'s> = std::collections::BTreeMap<&'s str, &'s ir::Service>;
 
 struct WrittenTier {
-    from: Option<(Dec, Span)>,
-    below: (Dec, Span),
+    lower: Option<(TierBound, Span)>,
+    upper: (TierBound, Span),
     credit: Amount,
     span: Span,
+}
+
+/// How a bound reads in a message: `from 99%`, `above 99%`, `below 99.9%`, `to 99.9%`.
+fn written(bound: TierBound, lower: bool) -> String {
+    let word = match (lower, bound.inclusive) {
+        (true, true) => "from",
+        (true, false) => "above",
+        (false, true) => "to",
+        (false, false) => "below",
+    };
+    format!("{word} {}%", bound.percent)
+}
+
+/// A band of levels in a message: `from 99% to below 99.5%`, `above 99% to 99.5%`.
+fn band(low: TierBound, high: TierBound) -> String {
+    format!(
+        "{} to {}{}%",
+        written(low, true),
+        if high.inclusive { "" } else { "below " },
+        high.percent
+    )
 }
 
 impl Ctx<'_> {
@@ -182,42 +204,33 @@ impl Ctx<'_> {
         };
         let mut tiers = Vec::with_capacity(credits.tiers.len());
         for tier in &credits.tiers {
-            let from = tier
-                .from
-                .as_ref()
-                .and_then(|q| self.bound_percent(q).map(|v| (v, q.span)));
-            let below = self.bound_percent(&tier.below).map(|v| (v, tier.below.span));
+            let mut bound = |written: &ast::TierBound| {
+                self.bound_percent(&written.value).map(|percent| {
+                    let bound = TierBound {
+                        percent,
+                        inclusive: written.inclusive,
+                    };
+                    (bound, written.value.span)
+                })
+            };
+            // `Some(None)`: no lower bound is written; `None`: one is written but is not valid.
+            let lower = match &tier.lower {
+                None => Some(None),
+                Some(written) => bound(written).map(Some),
+            };
+            let upper = bound(&tier.upper);
             let credit = self.amount(&tier.credit);
-            if tier.from.is_some() && from.is_none() {
-                continue;
-            }
-            let (Some(below), Some(credit)) = (below, credit) else {
+            let (Some(lower), Some(upper), Some(credit)) = (lower, upper, credit) else {
                 continue;
             };
-            if let Some((from_value, from_span)) = from {
-                if from_value >= below.0 {
-                    let diagnostic = Diagnostic::error(
-                        Code::E227,
-                        self.file,
-                        tier.span,
-                        format!(
-                            "this tier covers no level: it starts at {from_value}% and ends below {}%",
-                            below.0
-                        ),
-                    )
-                    .label("empty tier")
-                    .secondary(self.file, from_span, "`from` is inclusive")
-                    .help(format!(
-                        "the lower bound comes first: `from {}% below {from_value}%`",
-                        below.0
-                    ));
-                    self.report(diagnostic);
+            if let Some(lower) = lower {
+                if !self.tier_has_levels(lower, upper, tier.span) {
                     continue;
                 }
             }
             tiers.push(WrittenTier {
-                from,
-                below,
+                lower,
+                upper,
                 credit,
                 span: tier.span,
             });
@@ -228,12 +241,16 @@ impl Ctx<'_> {
                 .help("add tiers such as `from 99.0% below 99.9%: 10% of monthly fee` and `below 99.0%: 25% of monthly fee`");
             self.report(diagnostic);
         }
-        // Highest level first.
+        // Highest level first: by upper bound (an inclusive one reaches higher), then by lower.
         tiers.sort_by(|a, b| {
-            b.below
-                .0
-                .cmp(&a.below.0)
-                .then(b.from.map(|f| f.0).cmp(&a.from.map(|f| f.0)))
+            let key = |t: &WrittenTier| {
+                (
+                    t.upper.0.percent,
+                    t.upper.0.inclusive,
+                    t.lower.map(|l| l.0.percent),
+                )
+            };
+            key(b).cmp(&key(a))
         });
         self.check_tiers(&tiers);
         if let Some((objective, _)) = &target {
@@ -280,11 +297,7 @@ impl Ctx<'_> {
             window,
             tiers: tiers
                 .into_iter()
-                .map(|t| ir::CreditTier {
-                    at_least_percent: t.from.map(|f| f.0),
-                    below_percent: t.below.0,
-                    credit: t.credit,
-                })
+                .map(|t| ir::CreditTier::new(t.lower.map(|l| l.0), t.upper.0, t.credit))
                 .collect(),
             cap,
             claim_within,
@@ -292,62 +305,56 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether a tier's bounds leave any level between them (`E227` if not): a lower bound
+    /// under the upper one, or both at one level and both inclusive (`from 99% to 99%`).
+    fn tier_has_levels(&mut self, lower: (TierBound, Span), upper: (TierBound, Span), span: Span) -> bool {
+        let (low, high) = (lower.0, upper.0);
+        let empty =
+            low.percent > high.percent || (low.percent == high.percent && !(low.inclusive && high.inclusive));
+        if empty {
+            let diagnostic = Diagnostic::error(
+                Code::E227,
+                self.file,
+                span,
+                format!(
+                    "this tier covers no level: it starts {} {}% and ends {} {}%",
+                    if low.inclusive { "at" } else { "above" },
+                    low.percent,
+                    if high.inclusive { "at" } else { "below" },
+                    high.percent
+                ),
+            )
+            .label("empty tier")
+            .secondary(
+                self.file,
+                lower.1,
+                if low.inclusive {
+                    "`from` is inclusive"
+                } else {
+                    "`above` is exclusive"
+                },
+            )
+            .help(if low.percent == high.percent {
+                format!(
+                    "a tier of the one level {0}% includes both bounds: `from {0}% to {0}%`",
+                    low.percent
+                )
+            } else {
+                format!(
+                    "the lower bound comes first: `from {}% below {}%`",
+                    high.percent, low.percent
+                )
+            });
+            self.report(diagnostic);
+        }
+        !empty
+    }
+
     /// Overlaps, gaps and credits that do not grow, between tiers sorted highest first.
     fn check_tiers(&mut self, tiers: &[WrittenTier]) {
         for pair in tiers.windows(2) {
             let (upper, lower) = (&pair[0], &pair[1]);
-            match upper.from {
-                None => {
-                    let diagnostic = Diagnostic::error(
-                        Code::E214,
-                        self.file,
-                        lower.span,
-                        format!(
-                            "this tier overlaps a tier that covers every level below {}%",
-                            upper.below.0
-                        ),
-                    )
-                    .label("overlapping tier")
-                    .secondary(self.file, upper.span, "covers every level below this bound")
-                    .help(format!(
-                        "give the other tier a lower bound: `from {}% below {}%`",
-                        lower.below.0, upper.below.0
-                    ));
-                    self.report(diagnostic);
-                }
-                Some((from, from_span)) if from < lower.below.0 => {
-                    let diagnostic = Diagnostic::error(
-                        Code::E214,
-                        self.file,
-                        lower.below.1,
-                        format!(
-                            "levels from {from}% to below {}% fall in two tiers",
-                            lower.below.0
-                        ),
-                    )
-                    .label("overlaps the tier above")
-                    .secondary(self.file, from_span, "the tier above starts here")
-                    .help(format!(
-                        "end this tier where the one above starts: `below {from}%`"
-                    ));
-                    self.report(diagnostic);
-                }
-                Some((from, from_span)) if from > lower.below.0 => {
-                    let diagnostic = Diagnostic::error(
-                        Code::E215,
-                        self.file,
-                        lower.below.1,
-                        format!("levels from {}% to below {from}% fall in no tier", lower.below.0),
-                    )
-                    .label("gap below the tier above")
-                    .secondary(self.file, from_span, "the tier above starts here")
-                    .help(format!(
-                        "end this tier where the one above starts: `below {from}%`"
-                    ));
-                    self.report(diagnostic);
-                }
-                Some(_) => {}
-            }
+            self.check_meeting(upper, lower);
             if let Some(false) = grows(&upper.credit, &lower.credit) {
                 let diagnostic = Diagnostic::error(
                     Code::E216,
@@ -361,23 +368,101 @@ impl Ctx<'_> {
                 self.report(diagnostic);
             }
         }
-        if let Some(lowest) = tiers.last() {
-            if let Some((from, from_span)) = lowest.from {
-                if from.value() > Decimal::ZERO {
-                    let diagnostic = Diagnostic::error(
-                        Code::E215,
-                        self.file,
-                        from_span,
-                        format!("levels below {from}% fall in no tier"),
+        if let Some((from, from_span)) = tiers.last().and_then(|lowest| lowest.lower) {
+            let zero = from.percent.value().is_zero();
+            if !zero || !from.inclusive {
+                let diagnostic = Diagnostic::error(
+                    Code::E215,
+                    self.file,
+                    from_span,
+                    if zero {
+                        "the level 0% falls in no tier".to_string()
+                    } else {
+                        format!(
+                            "levels {} {}% fall in no tier",
+                            if from.inclusive { "below" } else { "up to" },
+                            from.percent
+                        )
+                    },
+                )
+                .label("nothing is owed below this level")
+                .help(if zero {
+                    "start the lowest tier `from 0%`, or leave out its lower bound".to_string()
+                } else {
+                    format!(
+                        "add a last tier such as `{} {}%: ...` so that the worst service owes the most",
+                        if from.inclusive { "below" } else { "at most" },
+                        from.percent
                     )
-                    .label("nothing is owed below this level")
-                    .help(format!(
-                        "add a last tier such as `below {from}%: ...` so that the worst service owes the most"
-                    ));
-                    self.report(diagnostic);
-                }
+                });
+                self.report(diagnostic);
             }
         }
+    }
+
+    /// Where a tier meets the one below it: the lower bound of `upper` must be exactly where
+    /// `lower` ends, with one of the two including that level (`from 99%` after `below 99%`,
+    /// or `above 99%` after `to 99%`).
+    fn check_meeting(&mut self, upper: &WrittenTier, lower: &WrittenTier) {
+        let (end, end_span) = lower.upper;
+        let Some((start, start_span)) = upper.lower else {
+            let diagnostic = Diagnostic::error(
+                Code::E214,
+                self.file,
+                lower.span,
+                format!(
+                    "this tier overlaps a tier that covers every level {}",
+                    written(upper.upper.0, false)
+                ),
+            )
+            .label("overlapping tier")
+            .secondary(self.file, upper.span, "covers every level below this bound")
+            .help(format!(
+                "give the other tier a lower bound: `from {}% {}`",
+                end.percent,
+                written(upper.upper.0, false)
+            ));
+            self.report(diagnostic);
+            return;
+        };
+        let fix = format!(
+            "end this tier where the one above starts: `{}`",
+            written(
+                TierBound {
+                    percent: start.percent,
+                    inclusive: !start.inclusive,
+                },
+                false
+            )
+        );
+        let (code, message, label) = if start.percent < end.percent
+            || (start.percent == end.percent && start.inclusive && end.inclusive)
+        {
+            let message = if start.percent == end.percent {
+                format!("the level {}% falls in two tiers", end.percent)
+            } else {
+                format!("levels {} fall in two tiers", band(start, end))
+            };
+            (Code::E214, message, "overlaps the tier above")
+        } else if start.percent > end.percent || (!start.inclusive && !end.inclusive) {
+            let message = if start.percent == end.percent {
+                format!("the level {}% falls in no tier", end.percent)
+            } else {
+                let flip = |b: TierBound| TierBound {
+                    percent: b.percent,
+                    inclusive: !b.inclusive,
+                };
+                format!("levels {} fall in no tier", band(flip(end), flip(start)))
+            };
+            (Code::E215, message, "gap below the tier above")
+        } else {
+            return;
+        };
+        let diagnostic = Diagnostic::error(code, self.file, end_span, message)
+            .label(label)
+            .secondary(self.file, start_span, "the tier above starts here")
+            .help(fix);
+        self.report(diagnostic);
     }
 
     fn over_hundred(&mut self, span: Span) {

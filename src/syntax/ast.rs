@@ -407,13 +407,22 @@ pub struct Credits {
     pub span: Span,
 }
 
-/// `from 98.0% below 99.5%: 5% of monthly fee`: `from` is inclusive, `below` exclusive.
+/// `from 98.0% below 99.5%: 5% of monthly fee`: a lower bound (`from`, inclusive, or `above`,
+/// exclusive) if any, an upper bound (`below`, exclusive, or `to` / `at most`, inclusive).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditTier {
-    pub from: Option<Quantity>,
-    pub below: Quantity,
+    pub lower: Option<TierBound>,
+    pub upper: TierBound,
     pub credit: Amount,
     pub span: Span,
+}
+
+/// One bound of a credit tier as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierBound {
+    pub value: Quantity,
+    /// Whether a level equal to the bound is in the tier (`from`, `to`, `at most`).
+    pub inclusive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -956,28 +956,49 @@ impl Builder {
 
     fn credit_tier(&mut self, p: Pair<'_, Rule>) -> CreditTier {
         let s = self.span(&p);
-        let mut bounds = Vec::new();
-        let mut has_from = false;
+        let mut lower = None;
+        let mut upper = None;
         let mut credit = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::kw_from => has_from = true,
-                Rule::target => bounds.push(self.quantity(c)),
+                Rule::tier_lower => lower = Some(self.tier_bound(c, Rule::kw_from)),
+                Rule::tier_upper => upper = Some(self.tier_bound(c, Rule::kw_to)),
                 Rule::amount => credit = Some(self.amount(c)),
                 _ => {}
             }
         }
-        let mut bounds = bounds.into_iter();
-        let from = if has_from { bounds.next() } else { None };
         CreditTier {
-            from,
-            below: bounds.next().unwrap_or_else(|| empty_quantity(s)),
+            lower,
+            upper: upper.unwrap_or_else(|| TierBound {
+                value: empty_quantity(s),
+                inclusive: false,
+            }),
             credit: credit.unwrap_or_else(|| Amount {
                 value: empty_quantity(s),
                 basis: None,
                 span: s,
             }),
             span: s,
+        }
+    }
+
+    /// A tier's bound: inclusive when it opens with `inclusive_keyword` (`from`, `to`) or is
+    /// `at most`.
+    fn tier_bound(&mut self, p: Pair<'_, Rule>, inclusive_keyword: Rule) -> TierBound {
+        let s = self.span(&p);
+        let mut inclusive = false;
+        let mut value = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::target => value = Some(self.quantity(c)),
+                Rule::kw_most => inclusive = true,
+                rule if rule == inclusive_keyword => inclusive = true,
+                _ => {}
+            }
+        }
+        TierBound {
+            value: value.unwrap_or_else(|| empty_quantity(s)),
+            inclusive,
         }
     }
 

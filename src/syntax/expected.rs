@@ -100,6 +100,8 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::credit_item | Rule::credit_tier => {
             "a credit tier (`from 99.0% below 99.9%: 10% of monthly fee`), `cap` or `claim within`"
         }
+        Rule::tier_lower => "a tier's lower bound (`from 99.0%` or `above 99.0%`)",
+        Rule::tier_upper => "a tier's upper bound (`below 99.9%`, `to 99.9%` or `at most 99.9%`)",
         Rule::cap_decl => "a cap such as `cap 50% of monthly fee`",
         Rule::claim_decl => "`claim within 30 days`",
         Rule::amount => "an amount such as `10% of monthly fee` or `500 EUR`",

@@ -36,8 +36,10 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             let Some(target) = target_percent(objective) else {
                 continue;
             };
-            let bound = top.below_percent;
-            if bound == target {
+            // Aligned when the highest tier ends just under the target: `below TARGET`.
+            let upper = top.upper();
+            let bound = upper.percent;
+            if bound == target && !upper.inclusive {
                 continue;
             }
             let mut keys = vec![key::credit_tier(&agreement.id, &service.id, &objective.id, 0)];
