@@ -95,6 +95,7 @@ codes! {
     W320 => ("mixed-credit-units", "credits mix percentages and money"),
     W321 => ("bidi-control", "bidirectional control character in a spec"),
     W322 => ("special-file-skipped", "a FIFO or device named .sla skipped"),
+    W323 => ("level-in-no-credit-tier", "one exact level in no credit tier"),
 }
 
 /// The documentation of a code, in the fixed shape that `slac explain` prints.

@@ -385,7 +385,11 @@ impl Ctx<'_> {
                         )
                     },
                 )
-                .label("nothing is owed below this level")
+                .label(if zero {
+                    "nothing is owed at this level"
+                } else {
+                    "nothing is owed below this level"
+                })
                 .help(if zero {
                     "start the lowest tier `from 0%`, or leave out its lower bound".to_string()
                 } else {
@@ -444,10 +448,10 @@ impl Ctx<'_> {
                 format!("levels {} fall in two tiers", band(start, end))
             };
             (Code::E214, message, "overlaps the tier above")
-        } else if start.percent > end.percent || (!start.inclusive && !end.inclusive) {
-            let message = if start.percent == end.percent {
-                format!("the level {}% falls in no tier", end.percent)
-            } else {
+        } else if start.percent > end.percent {
+            // (One level in no tier, `below X` under `above X`, is what some published
+            // contracts say: the lint W323 reports it, where it can be acknowledged.)
+            let message = {
                 let flip = |b: TierBound| TierBound {
                     percent: b.percent,
                     inclusive: !b.inclusive,

@@ -60,13 +60,18 @@ fn check(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 "yet owe a credit"
             };
-            let message = format!(
-                "levels from {} to below {} {verdict} of `{}.{}` {owes}",
-                percent(low),
-                percent(high),
-                service.id,
-                objective.id
-            );
+            let levels = if low == high {
+                format!("the level {}", percent(low))
+            } else {
+                // The band ends at the tier's bound when it is the higher end (`to`, inclusive).
+                let below = if bound > target && upper.inclusive {
+                    ""
+                } else {
+                    "below "
+                };
+                format!("levels from {} to {below}{}", percent(low), percent(high))
+            };
+            let message = format!("{levels} {verdict} of `{}.{}` {owes}", service.id, objective.id);
             let help = format!(
                 "let the highest tier end where the target is: `below {}`",
                 percent(target)

@@ -8,6 +8,7 @@ mod dependency_chain;
 mod false_precision;
 mod holiday_outside_term;
 mod identical_site_targets;
+mod level_in_no_tier;
 mod maintenance_in_business_hours;
 mod mixed_credit_units;
 mod no_error_budget;
@@ -50,4 +51,5 @@ pub(super) static ALL: &[Rule] = &[
     mixed_credit_units::RULE,
     bidi_control::RULE,
     special_file_skipped::RULE,
+    level_in_no_tier::RULE,
 ];
