@@ -471,3 +471,61 @@ fn every_bound_form_reads_back_in_fmt_contract_and_diff() {
     );
     assert!(human.contains("weakened"), "{human}");
 }
+
+/// `minimum`: a credit smaller than it is not issued; the contract says so, `slac fmt` keeps
+/// it, and adding one weakens the agreement.
+#[test]
+fn credits_under_the_minimum_are_not_issued() {
+    let text = spec("month").replace(
+        "    below 95%: 100% of monthly fee\n",
+        "    below 95%: 100% of monthly fee\n    minimum 20% of monthly fee\n",
+    );
+    let formatted = slac::fmt::format_text(0, &text).unwrap();
+    assert!(
+        formatted.contains("\n    minimum 20% of monthly fee\n  }"),
+        "{formatted}"
+    );
+    assert_eq!(slac::fmt::format_text(0, &formatted).unwrap(), formatted);
+    let agreement = agreement_of(&text);
+    // 2 h down in April: 99.72%, in the 10% tier, under the minimum.
+    let report = evaluate(&agreement, &[outage("2026-04-10T00:00:00Z", 7_200)], "2026-04");
+    let result = &report.objectives[0];
+    assert_eq!(result.status, Status::Breached);
+    assert!(result.credit.is_none());
+    assert!(result
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("under the minimum credit of 20% of the monthly fee"));
+    // 2 days down: 93.3%, in the 100% tier, over it.
+    let report = evaluate(&agreement, &[outage("2026-04-10T00:00:00Z", 172_800)], "2026-04");
+    assert_eq!(
+        report.objectives[0].credit.as_ref().unwrap().amount,
+        "100% of the monthly fee"
+    );
+
+    let checked = slac::check_source(Path::new("bounds.sla"), &text);
+    let root = checked.roots[0];
+    let contract = slac::markdown_document(&checked, root, &agreement, &[], None);
+    assert!(
+        contract.contains("A credit smaller than 20% of the monthly fee is not issued."),
+        "{contract}"
+    );
+
+    let folder = tempfile::tempdir().unwrap();
+    let (old, new) = (folder.path().join("old"), folder.path().join("new"));
+    for (dir, content) in [(&old, spec("month")), (&new, text.clone())] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("bounds.sla"), content).unwrap();
+    }
+    let mut errors =
+        |_: &slac::source::SourceMap, found: &[slac::diagnostics::Diagnostic]| panic!("{found:#?}");
+    let old = slac::Version::load(&[old], false, &mut errors).unwrap().unwrap();
+    let new = slac::Version::load(&[new], false, &mut errors).unwrap().unwrap();
+    let (report, ..) = slac::diff_versions(&old, &new);
+    let human = slac::diff::render_human(&report);
+    assert!(
+        human.contains("weakened") && human.contains("minimum credit raised or added"),
+        "{human}"
+    );
+}

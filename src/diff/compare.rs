@@ -1193,6 +1193,7 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
             );
         }
         cap(changes, &subject, &old.cap, &policy.cap, &location);
+        minimum(changes, &subject, &old.minimum, &policy.minimum, &location);
         match (&old.claim_within, &policy.claim_within) {
             (Some(b), Some(a)) if b != a => {
                 let ordering = period_days(a).cmp(&period_days(b));
@@ -1224,6 +1225,39 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
             );
         }
     }
+}
+
+/// A minimum credit withholds the smaller credits: a lower minimum, or none, promises more.
+fn minimum(
+    changes: &mut Changes,
+    subject: &str,
+    before: &Option<Amount>,
+    after: &Option<Amount>,
+    location: &Option<Key>,
+) {
+    if before == after {
+        return;
+    }
+    let impact = match (before, after) {
+        (Some(b), Some(a)) => {
+            compare_amounts(b, a).map_or(Impact::Neutral, |o| Impact::of_ordering(o, false))
+        }
+        (Some(_), None) => Impact::Strengthened,
+        _ => Impact::Weakened,
+    };
+    let description = match impact {
+        Impact::Strengthened => "minimum credit lowered or removed",
+        Impact::Weakened => "minimum credit raised or added",
+        Impact::Neutral => "minimum credit changed",
+    };
+    changes.push(
+        subject,
+        description,
+        before.as_ref().map(amount_text),
+        after.as_ref().map(amount_text),
+        impact,
+        *location,
+    );
 }
 
 /// A cap limits what the customer can receive: a higher cap, or none, promises more.

@@ -981,6 +981,13 @@ fn credits(agreement: &Agreement, doc: &mut Sections) {
                 amount_text(cap)
             );
         }
+        if let Some(minimum) = &policy.minimum {
+            let _ = writeln!(
+                doc.out,
+                "A credit smaller than {} is not issued.\n",
+                amount_text(minimum)
+            );
+        }
         if let Some(claim) = &policy.claim_within {
             let _ = writeln!(
                 doc.out,

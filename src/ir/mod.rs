@@ -584,6 +584,9 @@ pub struct CreditPolicy {
     /// From the highest service level down.
     pub tiers: Vec<CreditTier>,
     pub cap: Option<Amount>,
+    /// Credits smaller than this are not issued (`minimum`), where the spec says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Amount>,
     /// How long after the window the customer may claim the credit.
     pub claim_within: Option<CalendarPeriod>,
     #[serde(flatten)]

@@ -346,12 +346,17 @@ pub struct Report {
     pub bad_rows: Spooled<BadRow>,
 }
 
-/// `amount` times `count`, capped by `cap` where the units agree.
-fn scaled(amount: &Amount, count: Decimal, cap: &Option<Amount>) -> (Amount, bool) {
-    let value = |a: &Amount| match a {
+/// The number of an amount: the percentage of a fee, or the money.
+fn amount_value(amount: &Amount) -> Decimal {
+    match amount {
         Amount::PercentOfFee { percent, .. } => percent.value(),
         Amount::Money { amount, .. } => amount.value(),
-    };
+    }
+}
+
+/// `amount` times `count`, capped by `cap` where the units agree.
+fn scaled(amount: &Amount, count: Decimal, cap: &Option<Amount>) -> (Amount, bool) {
+    let value = amount_value;
     let with = |a: &Amount, v: Decimal| match a {
         Amount::PercentOfFee { fee, .. } => Amount::PercentOfFee {
             percent: Dec(v),
@@ -1054,6 +1059,17 @@ fn credit(policy: &CreditPolicy, result: &mut ObjectiveResult) {
         .find(|t| t.covers(|percent| level.cmp_percent(percent)));
     if let Some(tier) = tier {
         let (amount, capped) = scaled(&tier.credit, Decimal::ONE, &policy.cap);
+        if let Some(minimum) = policy.minimum.as_ref().filter(|m| same_unit(m, &amount)) {
+            if amount_value(&amount) < amount_value(minimum) {
+                result.note = Some(format!(
+                    "the tier `{}` owes {}, under the minimum credit of {}: nothing is issued",
+                    tier_bounds_text(tier),
+                    amount_text(&amount),
+                    amount_text(minimum)
+                ));
+                return;
+            }
+        }
         result.credit = Some(Owed {
             reason: tier_bounds_text(tier),
             amount: amount_text(&amount),

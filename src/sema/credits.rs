@@ -280,6 +280,14 @@ impl Ctx<'_> {
                 self.over_hundred(over.span);
             }
         }
+        for extra in credits.minimums.iter().skip(1) {
+            self.duplicate(
+                extra.span,
+                credits.minimums[0].span,
+                "the minimum credit is given twice".to_string(),
+            );
+        }
+        let minimum = credits.minimums.first().and_then(|m| self.amount(m));
         for extra in credits.claims.iter().skip(1) {
             self.duplicate(
                 extra.span,
@@ -300,6 +308,7 @@ impl Ctx<'_> {
                 .map(|t| ir::CreditTier::new(t.lower.map(|l| l.0), t.upper.0, t.credit))
                 .collect(),
             cap,
+            minimum,
             claim_within,
             origin: ir::Origin::own(),
         })

@@ -403,6 +403,8 @@ pub struct Credits {
     pub window: Option<Window>,
     pub tiers: Vec<CreditTier>,
     pub caps: Vec<Amount>,
+    /// `minimum AMOUNT`: credits smaller than this are not issued.
+    pub minimums: Vec<Amount>,
     pub claims: Vec<Quantity>,
     pub span: Span,
 }

@@ -935,6 +935,7 @@ impl Builder {
             window: None,
             tiers: Vec::new(),
             caps: Vec::new(),
+            minimums: Vec::new(),
             claims: Vec::new(),
             span: s,
         };
@@ -944,12 +945,14 @@ impl Builder {
                 Rule::window => credits.window = Some(self.window(c)),
                 Rule::credit_tier => credits.tiers.push(self.credit_tier(c)),
                 Rule::cap_decl => credits.caps.push(self.amount_in(c)),
+                Rule::minimum_decl => credits.minimums.push(self.amount_in(c)),
                 Rule::claim_decl => credits.claims.push(self.quantity_in(c, Rule::duration)),
                 _ => {}
             }
         }
         tighten(&mut credits.tiers, self.ends_file);
         tighten(&mut credits.caps, self.ends_file);
+        tighten(&mut credits.minimums, self.ends_file);
         tighten(&mut credits.claims, self.ends_file);
         credits
     }

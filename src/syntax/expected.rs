@@ -98,11 +98,12 @@ pub fn describe_rule(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::warn_decl => "`warn when 75% of error budget spent`",
         Rule::credits => "a credit policy such as `credits for hosting.availability { ... }`",
         Rule::credit_item | Rule::credit_tier => {
-            "a credit tier (`from 99.0% below 99.9%: 10% of monthly fee`), `cap` or `claim within`"
+            "a credit tier (`from 99.0% below 99.9%: 10% of monthly fee`), `cap`, `minimum` or `claim within`"
         }
         Rule::tier_lower => "a tier's lower bound (`from 99.0%` or `above 99.0%`)",
         Rule::tier_upper => "a tier's upper bound (`below 99.9%`, `to 99.9%` or `at most 99.9%`)",
         Rule::cap_decl => "a cap such as `cap 50% of monthly fee`",
+        Rule::minimum_decl => "a minimum credit such as `minimum 100 EUR`",
         Rule::claim_decl => "`claim within 30 days`",
         Rule::amount => "an amount such as `10% of monthly fee` or `500 EUR`",
         Rule::fee_basis => "`monthly fee`, `quarterly fee` or `annual fee`",

@@ -138,6 +138,7 @@ fn is_statement(rule: Rule) -> bool {
             // Items of credits, penalties and pricing tiers.
             | Rule::credit_tier
             | Rule::cap_decl
+            | Rule::minimum_decl
             | Rule::claim_decl
             | Rule::penalty_rate
             | Rule::price_decl
