@@ -991,7 +991,7 @@ fn credits(agreement: &Agreement, doc: &mut Sections) {
         if let Some(claim) = &policy.claim_within {
             let _ = writeln!(
                 doc.out,
-                "The customer claims a credit in writing within {} after the end of the period, naming the period and the level measured; the credit is applied to the next invoice.\n",
+                "The customer claims a credit within {} after the end of the period it is owed for.\n",
                 claim
             );
         }
