@@ -1227,39 +1227,6 @@ fn credits(changes: &mut Changes, id: &str, before: &[CreditPolicy], after: &[Cr
     }
 }
 
-/// A minimum credit withholds the smaller credits: a lower minimum, or none, promises more.
-fn minimum(
-    changes: &mut Changes,
-    subject: &str,
-    before: &Option<Amount>,
-    after: &Option<Amount>,
-    location: &Option<Key>,
-) {
-    if before == after {
-        return;
-    }
-    let impact = match (before, after) {
-        (Some(b), Some(a)) => {
-            compare_amounts(b, a).map_or(Impact::Neutral, |o| Impact::of_ordering(o, false))
-        }
-        (Some(_), None) => Impact::Strengthened,
-        _ => Impact::Weakened,
-    };
-    let description = match impact {
-        Impact::Strengthened => "minimum credit lowered or removed",
-        Impact::Weakened => "minimum credit raised or added",
-        Impact::Neutral => "minimum credit changed",
-    };
-    changes.push(
-        subject,
-        description,
-        before.as_ref().map(amount_text),
-        after.as_ref().map(amount_text),
-        impact,
-        *location,
-    );
-}
-
 /// A cap limits what the customer can receive: a higher cap, or none, promises more.
 fn cap(
     changes: &mut Changes,
@@ -1268,23 +1235,51 @@ fn cap(
     after: &Option<Amount>,
     location: &Option<Key>,
 ) {
-    let impact = match (before, after) {
-        (Some(b), Some(a)) => match compare_amounts(b, a) {
-            Some(ordering) => Impact::of_ordering(ordering, true),
-            None if b != a => Impact::Neutral,
-            None => return,
-        },
-        (Some(_), None) => Impact::Strengthened,
-        (None, Some(_)) => Impact::Weakened,
-        (None, None) => return,
-    };
+    let words = ["cap raised or removed", "cap lowered or added", "cap changed"];
+    limit(changes, subject, (before, after), true, words, location);
+}
+
+/// A minimum credit withholds the smaller credits: a lower minimum, or none, promises more.
+fn minimum(
+    changes: &mut Changes,
+    subject: &str,
+    before: &Option<Amount>,
+    after: &Option<Amount>,
+    location: &Option<Key>,
+) {
+    let words = [
+        "minimum credit lowered or removed",
+        "minimum credit raised or added",
+        "minimum credit changed",
+    ];
+    limit(changes, subject, (before, after), false, words, location);
+}
+
+/// A change to an amount that limits what is owed (a cap, a minimum): removing it promises
+/// more, adding it less, and moving it as `higher_promises_more` says. `words` describe a
+/// strengthening, a weakening and a change that cannot be ranked (other units).
+fn limit(
+    changes: &mut Changes,
+    subject: &str,
+    (before, after): (&Option<Amount>, &Option<Amount>),
+    higher_promises_more: bool,
+    words: [&'static str; 3],
+    location: &Option<Key>,
+) {
     if before == after {
         return;
     }
+    let impact = match (before, after) {
+        (Some(b), Some(a)) => {
+            compare_amounts(b, a).map_or(Impact::Neutral, |o| Impact::of_ordering(o, higher_promises_more))
+        }
+        (Some(_), None) => Impact::Strengthened,
+        _ => Impact::Weakened,
+    };
     let description = match impact {
-        Impact::Strengthened => "cap raised or removed",
-        Impact::Weakened => "cap lowered or added",
-        Impact::Neutral => "cap changed",
+        Impact::Strengthened => words[0],
+        Impact::Weakened => words[1],
+        Impact::Neutral => words[2],
     };
     changes.push(
         subject,
