@@ -193,7 +193,7 @@ pub fn check_source(path: &Path, text: &str) -> Checked {
 /// Runs semantic analysis over a loaded workspace.
 pub fn analyze(mut workspace: Workspace) -> Checked {
     // Analysis frees each agreement's syntax tree as soon as it is lowered.
-    let analysis = sema::analyze(&mut workspace.files, &workspace.sources);
+    let analysis = sema::analyze(&mut workspace.files, &syntax::Reread::new(&workspace.sources));
     let imports = workspace
         .files
         .iter_mut()

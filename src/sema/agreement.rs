@@ -11,8 +11,7 @@ use super::service::{apply_overrides, Scope};
 use super::{overriding, place, Ctx, DeferredRef, Lowered};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir::{self, key, Origin};
-use crate::syntax;
-use crate::syntax::ast::{self, AgreementItem, Unit};
+use crate::syntax::ast::{self, AgreementItem, ReadDeferred, Unit};
 
 /// Items that may appear once; a second one is reported against the first.
 #[derive(Default)]
@@ -43,10 +42,10 @@ fn keep_first<'a, T>(
     }
 }
 
-/// A deferred piece of the file being lowered, whose text is `text`, read again: its services,
-/// and where its credit policies and penalties are written.
-fn read_again(ctx: &mut Ctx<'_>, text: &str, piece: Span) -> syntax::ReadAgain {
-    match syntax::deferred_items(ctx.file, text, piece) {
+/// A deferred piece of the file being lowered, read again: its services, and where its
+/// credit policies and penalties are written.
+fn read_again(ctx: &mut Ctx<'_>, reread: &dyn ReadDeferred, piece: Span) -> ast::ReadAgain {
+    match reread.piece(ctx.file, piece) {
         Some(mut read) => {
             for diagnostic in std::mem::take(&mut read.diagnostics) {
                 ctx.report(diagnostic);
@@ -55,15 +54,15 @@ fn read_again(ctx: &mut Ctx<'_>, text: &str, piece: Span) -> syntax::ReadAgain {
         }
         None => {
             ctx.report(read_twice_bug(ctx.file, piece));
-            syntax::ReadAgain::default()
+            ast::ReadAgain::default()
         }
     }
 }
 
 /// The credit policy or penalty written at `span` of the file being lowered (from
 /// `read_again`), built.
-fn remedy_at(ctx: &mut Ctx<'_>, text: &str, span: Span) -> Option<AgreementItem> {
-    match syntax::remedy(ctx.file, text, span) {
+fn remedy_at(ctx: &mut Ctx<'_>, reread: &dyn ReadDeferred, span: Span) -> Option<AgreementItem> {
+    match reread.remedy(ctx.file, span) {
         Some((item, found)) => {
             for diagnostic in found {
                 ctx.report(diagnostic);
@@ -173,7 +172,7 @@ pub(super) fn lower(
     ctx: &mut Ctx<'_>,
     agreement: ast::Agreement,
     source: &str,
-    text: &str,
+    reread: &dyn ReadDeferred,
     parent: Option<&ir::Agreement>,
 ) -> Lowered {
     let ast::Agreement {
@@ -219,11 +218,11 @@ pub(super) fn lower(
         service_items,
         pieces,
         &mut remedy_items,
-        text,
+        reread,
         &mut deferred,
     );
     let maintenance_windows = lower_maintenance(ctx, named.windows, &services, parent);
-    let (credit_policies, penalties) = lower_remedies(ctx, text, remedy_items, &services, parent);
+    let (credit_policies, penalties) = lower_remedies(ctx, reread, remedy_items, &services, parent);
     let pricing_tiers = lower_tiers(ctx, &items, parent, &services.list, &scope);
 
     let ir = ir::Agreement {
@@ -651,7 +650,7 @@ fn lower_services(
     service_items: Vec<AgreementItem>,
     pieces: ast::Deferred,
     remedy_items: &mut Vec<AgreementItem>,
-    text: &str,
+    reread: &dyn ReadDeferred,
     deferred: &mut Vec<DeferredRef>,
 ) -> Services {
     let parent_id = parent.map(|p| p.id.as_str());
@@ -687,7 +686,7 @@ fn lower_services(
         let Some(item) = pending.next() else {
             match pieces.next() {
                 Some(piece) => {
-                    let read = read_again(ctx, text, piece);
+                    let read = read_again(ctx, reread, piece);
                     written_credits.extend(read.credits);
                     written_penalties.extend(read.penalties);
                     pending = read.services.into_iter();
@@ -793,7 +792,7 @@ fn lower_maintenance(
 /// Credit policies and penalties, keyed by the objective they protect; merged over the parent's.
 fn lower_remedies(
     ctx: &mut Ctx<'_>,
-    text: &str,
+    reread: &dyn ReadDeferred,
     remedy_items: Vec<AgreementItem>,
     services: &Services,
     parent: Option<&ir::Agreement>,
@@ -819,7 +818,7 @@ fn lower_remedies(
         let item = match tree_items.next() {
             Some(item) => item,
             None => match written.next() {
-                Some(span) => match remedy_at(ctx, text, span) {
+                Some(span) => match remedy_at(ctx, reread, span) {
                     Some(item) => item,
                     None => continue,
                 },

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Span};
 use crate::ir;
-use crate::source::{FileId, SourceMap};
+use crate::source::FileId;
 use crate::syntax::ast;
 
 pub use agreement::add_period;
@@ -239,10 +239,10 @@ pub(crate) fn duplicate_agreement(id: &str, at: (FileId, Span), first: (FileId, 
     .help("agreement ids are unique across a project; rename one of them")
 }
 
-/// Analyzes the files of a run, whose texts `sources` holds (a large file's services are read
-/// from it again). The agreements' syntax trees are taken out of `files` (and freed as they are
-/// lowered); imports and file names stay.
-pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
+/// Analyzes the files of a run; `reread` gives a large file's deferred items (see
+/// `ast::Deferred`). The agreements' syntax trees are taken out of `files` (and freed as they
+/// are lowered); imports and file names stay.
+pub fn analyze(files: &mut [ParsedFile], reread: &dyn ast::ReadDeferred) -> Analysis {
     let mut diagnostics = Vec::new();
     let (mut entries, by_id) = collect_entries(files, &mut diagnostics);
     let files: &[ParsedFile] = files;
@@ -250,7 +250,7 @@ pub fn analyze(files: &mut [ParsedFile], sources: &SourceMap) -> Analysis {
     let (mut parent, extends_span) = resolve_extends(&entries, &by_id, files, &visible, &mut diagnostics);
     break_extends_cycles(&entries, files, &extends_span, &mut parent, &mut diagnostics);
     cut_deep_chains(&mut entries, files, &parent, &extends_span, &mut diagnostics);
-    let (lowered, locations) = lower_all(&mut entries, files, sources, &parent, &mut diagnostics);
+    let (lowered, locations) = lower_all(&mut entries, files, reread, &parent, &mut diagnostics);
     check_references(&lowered, &entries, &visible, files, &mut diagnostics);
     let programs = programs(files, &entries, lowered);
     crate::diagnostics::sort(&mut diagnostics);
@@ -454,7 +454,7 @@ fn cut_deep_chains(
 fn lower_all(
     entries: &mut [Entry],
     files: &[ParsedFile],
-    sources: &SourceMap,
+    reread: &dyn ast::ReadDeferred,
     parent: &[Option<usize>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Option<Lowered>>, ir::Locations) {
@@ -475,8 +475,7 @@ fn lower_all(
                 let parent_ir = parent[index].and_then(|p| lowered[p].as_ref()).map(|l| &l.ir);
                 let mut found = Vec::new();
                 let mut ctx = Ctx::new(file.id, &mut found);
-                let result =
-                    agreement::lower(&mut ctx, agreement, &file.name, sources.text(file.id), parent_ir);
+                let result = agreement::lower(&mut ctx, agreement, &file.name, reread, parent_ir);
                 let mut found_locations = std::mem::take(&mut ctx.locations);
                 found_locations.sort();
                 (index, result, found, found_locations)

@@ -2,7 +2,8 @@
 //!
 //! Every node carries the byte span it came from, so later stages can point at it.
 
-use crate::diagnostics::Span;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::source::FileId;
 
 /// A value with the span it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +48,9 @@ pub struct Agreement {
 
 /// The pieces of a large agreement's body whose services, credit policies and penalties the
 /// tree does not keep (every other item of a piece is in `items`). They were parsed, and any
-/// syntax error reported, with the rest of the file; analysis reads each piece again with
-/// `syntax::deferred_items`, lowers its services and drops them, and builds each credit policy
-/// and penalty (`syntax::remedy`) only when it lowers it, so that the whole tree of a large
+/// syntax error reported, with the rest of the file; analysis asks a [`ReadDeferred`] for
+/// each piece's items as it reaches them, lowers its services and drops them, and has each
+/// credit policy and penalty built only when it lowers it, so that the whole tree of a large
 /// agreement is never held (as a script engine pre-parses a function body and parses it
 /// fully only when it runs).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,6 +59,35 @@ pub struct Deferred {
     pub pieces: Vec<Span>,
     /// How many services the pieces hold, so that their list is sized at once.
     pub services: usize,
+}
+
+/// One piece of [`Deferred`], read again.
+#[derive(Debug, Default)]
+pub struct ReadAgain {
+    /// Its services (`AgreementItem::Service`), in the order of the text.
+    pub services: Vec<AgreementItem>,
+    /// Where its credit policies are written, in the order of the text, for
+    /// [`ReadDeferred::remedy`] to build each when analysis lowers it. Analysis lowers them
+    /// after every service, and their trees, held until then, took more room than the text.
+    pub credits: Vec<Span>,
+    /// Where its penalties are written, as `credits`.
+    pub penalties: Vec<Span>,
+    /// The diagnostics of building the services (bad escapes), which the first parse did not
+    /// give.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The items of a large file that its tree leaves in [`Deferred`] pieces, handed to analysis
+/// as it reaches them. The syntax stage implements it (`syntax::Reread`) and the pipeline
+/// passes it in, so that analysis works on trees alone and never on text.
+pub trait ReadDeferred: Sync {
+    /// The piece `piece` of `file` read again; `None` if it does not parse, which cannot happen
+    /// to a piece that the first parse gave: it parsed the same text.
+    fn piece(&self, file: FileId, piece: Span) -> Option<ReadAgain>;
+
+    /// The credit policy or penalty written at `span` of `file` (from [`ReadAgain::credits`] or
+    /// `penalties`), with the diagnostics of building it; `None` if the text there is not one.
+    fn remedy(&self, file: FileId, span: Span) -> Option<(AgreementItem, Vec<Diagnostic>)>;
 }
 
 impl AgreementItem {

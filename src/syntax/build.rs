@@ -133,7 +133,7 @@ pub(super) fn items_but_deferred(file_id: FileId, root: Pair<'_, Rule>, offset: 
 /// The services of a piece, which `items_but_deferred` left out, built, and where its credit
 /// policies and penalties are written, for `super::remedy` to build one at a time; its other
 /// items are not built again.
-pub(super) fn deferred_items(file_id: FileId, root: Pair<'_, Rule>, offset: usize) -> super::ReadAgain {
+pub(super) fn deferred_items(file_id: FileId, root: Pair<'_, Rule>, offset: usize) -> super::ast::ReadAgain {
     let mut builder = Builder::new(file_id, offset, false);
     let mut services = Vec::new();
     let mut credits = Vec::new();
@@ -147,7 +147,7 @@ pub(super) fn deferred_items(file_id: FileId, root: Pair<'_, Rule>, offset: usiz
             _ => {}
         }
     }
-    super::ReadAgain {
+    super::ast::ReadAgain {
         services,
         credits,
         penalties,

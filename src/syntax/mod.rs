@@ -27,7 +27,7 @@ use pest::Parser as _;
 use pest_derive::Parser;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::source::FileId;
+use crate::source::{FileId, SourceMap};
 
 pub use expected::describe_rule;
 pub use imports::import_paths;
@@ -115,25 +115,10 @@ fn bidi_controls(file: FileId, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// One piece of `ast::Deferred`, read again.
-#[derive(Debug, Default)]
-pub struct ReadAgain {
-    /// Its services (`ast::AgreementItem::Service`), in the order of the text.
-    pub services: Vec<ast::AgreementItem>,
-    /// Where its credit policies are written, in the order of the text, for `remedy` to build
-    /// each when analysis lowers it. Analysis lowers them after every service, and their
-    /// trees, held until then, took more room than the text.
-    pub credits: Vec<Span>,
-    /// Where its penalties are written, as `credits`.
-    pub penalties: Vec<Span>,
-    /// The diagnostics of building the services (bad escapes), which `parse` did not give.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// One piece of `ast::Deferred` of `file`, whose text is `text`, read again. `None` if the
 /// piece does not parse, which cannot happen to a piece that `parse` gave for this text: it
 /// parsed the same piece.
-pub fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<ReadAgain> {
+pub fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<ast::ReadAgain> {
     pieces::deferred_items(file, text, piece)
 }
 
@@ -143,6 +128,28 @@ pub fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<ReadAgain
 /// `deferred_items` gave.
 pub fn remedy(file: FileId, text: &str, span: Span) -> Option<(ast::AgreementItem, Vec<Diagnostic>)> {
     pieces::remedy(file, text, span)
+}
+
+/// The deferred items of the files of `sources`, read again from their text when analysis
+/// asks (see `ast::Deferred`).
+pub struct Reread<'s> {
+    sources: &'s SourceMap,
+}
+
+impl<'s> Reread<'s> {
+    pub fn new(sources: &'s SourceMap) -> Self {
+        Reread { sources }
+    }
+}
+
+impl ast::ReadDeferred for Reread<'_> {
+    fn piece(&self, file: FileId, piece: Span) -> Option<ast::ReadAgain> {
+        deferred_items(file, self.sources.text(file), piece)
+    }
+
+    fn remedy(&self, file: FileId, span: Span) -> Option<(ast::AgreementItem, Vec<Diagnostic>)> {
+        remedy(file, self.sources.text(file), span)
+    }
 }
 
 /// `parse` of a file piece by piece, in pieces of at least `piece_bytes` (`pieces.rs`), keeping

@@ -124,7 +124,7 @@ pub(super) fn parse(
 /// of building them (the first parse did not build them), and where its credit policies and
 /// penalties are written. `None` if the piece does not parse, which cannot happen to a piece
 /// of a file that `parse` accepted.
-pub(super) fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<super::ReadAgain> {
+pub(super) fn deferred_items(file: FileId, text: &str, piece: Span) -> Option<super::ast::ReadAgain> {
     let part = text.get(piece.start()..piece.end())?;
     let root = TreeParser::parse(Rule::agreement_items, part).ok()?.next()?;
     Some(build::deferred_items(file, root, piece.start()))
